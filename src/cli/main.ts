@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerDeadLetterCommands } from './dead-letters.js';
+import { registerMigrate } from './migrate.js';
+import { registerSchemas } from './schemas.js';
+import { registerStart } from './start.js';
+
+const program = new Command()
+  .name('tillbridge')
+  .description('Tillbridge — self-hosted retail integration hub')
+  .showHelpAfterError();
+
+registerStart(program);
+registerMigrate(program);
+registerDeadLetterCommands(program);
+registerSchemas(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`tillbridge: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

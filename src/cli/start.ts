@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import type { Command } from 'commander';
+import { resolveSettings, startHub } from '../runtime/index.js';
+
+/** `tillbridge start`: runs the hub until SIGTERM/SIGINT. */
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description('start the hub (HTTP API, dispatcher) on SQLite or PostgreSQL')
+    .option('--host <host>', 'address to listen on (TILLBRIDGE_HOST)')
+    .option('--port <port>', 'HTTP port, 0 = any free port (TILLBRIDGE_PORT)')
+    .option('--data <dir>', 'folder for the SQLite store and local files (TILLBRIDGE_DATA)')
+    .option('--database-url <url>', 'postgres://… — use PostgreSQL instead of SQLite (DATABASE_URL)')
+    .option('--config <path>', 'configuration file (TILLBRIDGE_CONFIG)')
+    .option('--bootstrap-key <key>', 'an API key accepted with every scope (TILLBRIDGE_BOOTSTRAP_KEY)')
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (TILLBRIDGE_LOG_LEVEL)')
+    .option('--sqlite-synchronous <mode>', 'FULL (default, survives power loss) or NORMAL (TILLBRIDGE_SQLITE_SYNCHRONOUS)')
+    .option('--lease-ms <ms>', 'message lease length (TILLBRIDGE_LEASE_MS)')
+    .option('--poll-ms <ms>', 'idle poll interval of the dispatcher (TILLBRIDGE_POLL_MS)')
+    .option('--dev', 'development: invent a bootstrap key when none is set and print it')
+    .action(async (flags: Record<string, string | boolean | undefined>) => {
+      const { dev, ...rest } = flags;
+      const settings = resolveSettings(rest as Record<string, string | undefined>);
+      let generatedKey: string | undefined;
+      if (dev && !settings.bootstrapKey) {
+        generatedKey = `tb_dev_${randomBytes(18).toString('base64url')}`;
+        settings.bootstrapKey = generatedKey;
+      }
+      const hub = await startHub(settings);
+      process.stdout.write(`Tillbridge hub listening on ${hub.url}\n`);
+      if (generatedKey) process.stdout.write(`Development API key (this run only): ${generatedKey}\n`);
+      let exiting = false;
+      const shutdown = (signal: string) => {
+        if (exiting) return;
+        exiting = true;
+        hub.logger.info({ signal }, 'shutting down');
+        hub.stop().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            hub.logger.error({ err: error }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGTERM', () => shutdown('SIGTERM'));
+      process.on('SIGINT', () => shutdown('SIGINT'));
+    });
+}

@@ -1,0 +1,1 @@
+export * from './order-to-cash/index.js';

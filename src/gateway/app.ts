@@ -1,0 +1,62 @@
+import Fastify, { LogController, type FastifyError } from 'fastify';
+import { TillbridgeError } from '../model/index.js';
+import { requireApiKey } from './auth.js';
+import type { GatewayDeps } from './deps.js';
+import { problem, sendProblem } from './problem.js';
+import { deadLetterRoutes } from './routes/dead-letters.js';
+import { operationalRoutes } from './routes/operational.js';
+import { orderRoutes } from './routes/orders.js';
+
+const fastifyErrors: Record<string, { status: number; code: string; title: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'body-too-large', title: 'Request body too large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported-media-type', title: 'Unsupported media type' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'malformed-json', title: 'Malformed JSON' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'malformed-json', title: 'Malformed JSON' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'bad-request', title: 'Bad request' },
+};
+
+/** Builds the HTTP gateway: /health, /ready, /metrics and the authenticated /v1 API. */
+export async function buildGateway(deps: GatewayDeps) {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: deps.bodyLimit ?? 1024 * 1024,
+    requestTimeout: 30_000,
+    return503OnClosing: true,
+    genReqId: () => deps.newId('req'),
+  });
+
+  app.setErrorHandler((thrown: unknown, request, reply) => {
+    if (thrown instanceof TillbridgeError) {
+      if (thrown.retryAfterMs !== undefined) reply.header('Retry-After', Math.ceil(thrown.retryAfterMs / 1000));
+      return sendProblem(reply, problem(thrown.httpStatus, thrown.code, thrown.code.replace(/_/g, ' '), thrown.message));
+    }
+    const error = thrown as FastifyError;
+    const known = error.code ? fastifyErrors[error.code] : undefined;
+    if (known) return sendProblem(reply, problem(known.status, known.code, known.title, error.message));
+    if (error instanceof SyntaxError || error.statusCode === 400) {
+      return sendProblem(reply, problem(400, 'bad-request', 'Bad request', error.message));
+    }
+    request.log.error({ err: error, reqId: request.id, route: request.routeOptions.url }, 'request failed');
+    return sendProblem(reply, problem(500, 'internal', 'Internal error', `the request failed; reference ${request.id}`));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem(404, 'not-found', 'Not found', `no route ${request.method} ${request.url.split('?')[0]}`)),
+  );
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    deps.metrics.httpRequests.inc({ method: request.method, route, status_code: String(reply.statusCode) });
+    deps.metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+
+  await app.register(async (scope) => operationalRoutes(scope, deps));
+  await app.register(async (v1) => {
+    v1.addHook('onRequest', requireApiKey(deps.resolveKey));
+    await v1.register(async (scope) => orderRoutes(scope, deps));
+    await v1.register(async (scope) => deadLetterRoutes(scope, deps));
+  });
+  return app;
+}
+export type Gateway = Awaited<ReturnType<typeof buildGateway>>;

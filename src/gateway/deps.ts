@@ -1,0 +1,23 @@
+import type { Logger } from 'pino';
+import type { Clock, IdGenerator } from '../model/index.js';
+import type { OrderIntake } from '../flows/index.js';
+import type { Store } from '../store/index.js';
+import type { KeyResolver } from './auth.js';
+import type { Metrics } from './metrics.js';
+
+/** What the HTTP gateway is built from. */
+export interface GatewayDeps {
+  store: Store;
+  intake: OrderIntake;
+  metrics: Metrics;
+  resolveKey: KeyResolver;
+  clock: Clock;
+  newId: IdGenerator;
+  logger: Logger;
+  /** True once the store is reachable and migrated. */
+  isReady(): Promise<boolean>;
+  /** Called after dead letters are replayed, so the dispatcher picks them up at once. */
+  onReplayed?(): void;
+  /** Largest accepted request body in bytes (default 1 MiB). */
+  bodyLimit?: number;
+}

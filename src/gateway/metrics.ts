@@ -1,0 +1,93 @@
+import client from 'prom-client';
+import type { DispatcherObserver } from '../messaging/index.js';
+
+/** The hub's Prometheus metrics, in a registry of their own. */
+export interface Metrics {
+  registry: client.Registry;
+  httpRequests: client.Counter<'method' | 'route' | 'status_code'>;
+  httpDuration: client.Histogram<'method' | 'route'>;
+  messages: client.Counter<'type' | 'outcome'>;
+  handlerDuration: client.Histogram<'type'>;
+  backlog: client.Gauge<'lane'>;
+  deadLetters: client.Gauge;
+  ordersAccepted: client.Counter;
+  rejectedPayloads: client.Counter<'kind'>;
+}
+
+/** Creates the metrics; `collectBacklog` is called on every scrape to read queue depths. */
+export function createMetrics(
+  collectBacklog?: () => Promise<{ lanes: Record<string, number>; dead: number }>,
+): Metrics {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: 'tillbridge_' });
+  const backlog = new client.Gauge({
+    name: 'tillbridge_message_backlog',
+    help: 'Messages pending or in flight, per lane',
+    labelNames: ['lane'] as const,
+    registers: [registry],
+  });
+  const deadLetters = new client.Gauge({
+    name: 'tillbridge_dead_letters',
+    help: 'Messages in the dead-letter queue',
+    registers: [registry],
+    async collect() {
+      if (!collectBacklog) return;
+      const { lanes, dead } = await collectBacklog();
+      this.set(dead);
+      for (const lane of ['critical', 'standard', 'bulk']) backlog.set({ lane }, lanes[lane] ?? 0);
+    },
+  });
+  return {
+    registry,
+    backlog,
+    deadLetters,
+    httpRequests: new client.Counter({
+      name: 'tillbridge_http_requests_total',
+      help: 'HTTP requests by method, route and status code',
+      labelNames: ['method', 'route', 'status_code'] as const,
+      registers: [registry],
+    }),
+    httpDuration: new client.Histogram({
+      name: 'tillbridge_http_request_duration_seconds',
+      help: 'HTTP request duration',
+      labelNames: ['method', 'route'] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    messages: new client.Counter({
+      name: 'tillbridge_messages_total',
+      help: 'Message deliveries by type and outcome (done, retry, dead, lease_lost)',
+      labelNames: ['type', 'outcome'] as const,
+      registers: [registry],
+    }),
+    handlerDuration: new client.Histogram({
+      name: 'tillbridge_message_handler_duration_seconds',
+      help: 'Time from lease to settlement of one delivery',
+      labelNames: ['type'] as const,
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30],
+      registers: [registry],
+    }),
+    ordersAccepted: new client.Counter({
+      name: 'tillbridge_orders_accepted_total',
+      help: 'Orders durably accepted',
+      registers: [registry],
+    }),
+    rejectedPayloads: new client.Counter({
+      name: 'tillbridge_rejected_payloads_total',
+      help: 'Inbound payloads rejected as invalid (kept for diagnosis)',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+  };
+}
+
+/** A dispatcher observer that feeds the message metrics. */
+export function metricsObserver(metrics: Metrics, onError: (error: unknown, context: string) => void): DispatcherObserver {
+  return {
+    settled({ type, outcome, durationMs }) {
+      metrics.messages.inc({ type, outcome });
+      metrics.handlerDuration.observe({ type }, durationMs / 1000);
+    },
+    error: onError,
+  };
+}

@@ -1,0 +1,17 @@
+import type { FastifyInstance } from 'fastify';
+import type { GatewayDeps } from '../deps.js';
+
+/** Unauthenticated routes for orchestrators and scrapers: liveness, readiness, metrics. */
+export async function operationalRoutes(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
+  app.get('/health', async () => ({ status: 'ok' }));
+
+  app.get('/ready', async (_request, reply) => {
+    const ready = await deps.isReady().catch(() => false);
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable' });
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    const text = await deps.metrics.registry.metrics();
+    return reply.type(deps.metrics.registry.contentType).send(text);
+  });
+}

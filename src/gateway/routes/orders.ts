@@ -1,0 +1,85 @@
+import type { FastifyInstance } from 'fastify';
+import { parseOrder } from '../../model/index.js';
+import { decodeCursor, getOrderWithTimeline, listOrders, isOrderStatus } from '../../flows/index.js';
+import { insertRejectedPayload } from '../../store/index.js';
+import type { GatewayDeps } from '../deps.js';
+import { isProblem, problem, sendProblem, type ProblemViolation } from '../problem.js';
+import { parseLimit } from './paging.js';
+
+const sourcePattern = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/** POST/GET /v1/orders: durable, idempotent order intake and reads. */
+export async function orderRoutes(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  const reject = async (raw: string, errors: ProblemViolation[], source: string | null) => {
+    deps.metrics.rejectedPayloads.inc({ kind: 'order' });
+    await insertRejectedPayload(deps.store.db, {
+      id: deps.newId('rej'),
+      kind: 'order',
+      source,
+      receivedAt: deps.clock.now(),
+      reason: errors,
+      raw,
+    });
+  };
+
+  app.post('/v1/orders', async (request, reply) => {
+    const raw = typeof request.body === 'string' ? request.body : '';
+    const key = request.headers['idempotency-key'];
+    if (Array.isArray(key) || (typeof key === 'string' && (key.length === 0 || key.length > 255))) {
+      return sendProblem(reply, problem(400, 'invalid-idempotency-key', 'Invalid Idempotency-Key', 'Idempotency-Key must be one value of 1 to 255 characters'));
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch (error) {
+      const detail = `the body is not valid JSON: ${(error as Error).message}`;
+      await reject(raw, [{ pointer: '', detail }], null);
+      return sendProblem(reply, problem(400, 'malformed-json', 'Malformed JSON', detail));
+    }
+    const parsed = parseOrder(json);
+    if (!parsed.ok) {
+      const source = typeof (json as { source?: unknown })?.source === 'string' ? String((json as { source: string }).source).slice(0, 64) : null;
+      await reject(raw, parsed.errors, source);
+      return sendProblem(
+        reply,
+        problem(422, 'invalid-order', 'Invalid order', `the order has ${parsed.errors.length} violation(s)`, { errors: parsed.errors }),
+      );
+    }
+    const result = await deps.intake.submit({
+      order: parsed.order,
+      principal: request.principal?.id ?? 'anonymous',
+      idempotencyKey: key,
+      via: 'api',
+      traceparent: typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined,
+    });
+    if (result.replayed) reply.header('Idempotent-Replayed', 'true');
+    if (result.statusCode === 201 && !result.replayed) deps.metrics.ordersAccepted.inc();
+    if (result.statusCode === 201) reply.header('Location', `/v1/orders/${String(result.body.id)}`);
+    reply.code(result.statusCode);
+    if (isProblem(result.body)) reply.type('application/problem+json');
+    return result.body;
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/orders/:id', async (request, reply) => {
+    const order = await getOrderWithTimeline(deps.store.db, request.params.id);
+    if (!order) return sendProblem(reply, problem(404, 'not-found', 'Not found', `no order ${request.params.id}`));
+    return order;
+  });
+
+  app.get<{ Querystring: Record<string, string | undefined> }>('/v1/orders', async (request, reply) => {
+    const { source, status, cursor } = request.query;
+    const errors: ProblemViolation[] = [];
+    if (source !== undefined && !sourcePattern.test(source)) errors.push({ pointer: '/query/source', detail: 'source must match ^[a-z0-9][a-z0-9_-]{0,63}$' });
+    if (status !== undefined && !isOrderStatus(status)) errors.push({ pointer: '/query/status', detail: `unknown status ${status}` });
+    const limit = parseLimit(request.query.limit, errors);
+    const after = cursor === undefined ? undefined : decodeCursor<string>(cursor, 'string');
+    if (cursor !== undefined && after === undefined) errors.push({ pointer: '/query/cursor', detail: 'cursor is not one this API returned' });
+    if (errors.length > 0) {
+      return sendProblem(reply, problem(400, 'invalid-query', 'Invalid query', 'the query parameters are not valid', { errors }));
+    }
+    return listOrders(deps.store.db, { source, status, limit, after });
+  });
+}

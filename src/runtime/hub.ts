@@ -1,0 +1,91 @@
+import pino, { type Logger } from 'pino';
+import { newId, systemClock, type Clock } from '../model/index.js';
+import { createOrderIntake, recordAcceptedOrder } from '../flows/index.js';
+import { bootstrapKeyResolver, buildGateway, createMetrics, metricsObserver } from '../gateway/index.js';
+import { createDispatcher, type HandlerRegistration } from '../messaging/index.js';
+import { isMigrated, messageBacklog, migrateToLatest, openStore } from '../store/index.js';
+import { loadHubConfig } from './config-file.js';
+import type { Settings } from './settings.js';
+
+/** A running hub. */
+export interface Hub {
+  url: string;
+  port: number;
+  logger: Logger;
+  /** Stops taking requests, finishes or releases leased work, closes the store. */
+  stop(): Promise<void>;
+}
+
+/** The message handlers every hub runs. */
+export function coreHandlers(): HandlerRegistration[] {
+  return [recordAcceptedOrder];
+}
+
+/** Starts the hub: store, migrations, dispatcher and HTTP gateway. */
+export async function startHub(
+  settings: Settings,
+  options: { clock?: Clock; logger?: Logger; handlers?: HandlerRegistration[] } = {},
+): Promise<Hub> {
+  const clock = options.clock ?? systemClock;
+  const logger =
+    options.logger ??
+    pino({ level: settings.logLevel, redact: ['req.headers.authorization', '*.secret', '*.password', '*.bootstrapKey'] });
+  const { config, path: configPath } = loadHubConfig(settings.config);
+  const store = await openStore({
+    databaseUrl: settings.databaseUrl,
+    dataDir: settings.data,
+    sqliteSynchronous: settings.sqliteSynchronous,
+  });
+  await migrateToLatest(store);
+  logger.info({ store: store.describe, config: configPath, connections: config.connections.length }, 'store ready');
+
+  const metrics = createMetrics(() => messageBacklog(store.db));
+  const dispatcher = createDispatcher({
+    store,
+    handlers: options.handlers ?? coreHandlers(),
+    clock,
+    newId,
+    leaseMs: settings.leaseMs,
+    pollMs: settings.pollMs,
+    observer: metricsObserver(metrics, (err, context) => logger.warn({ err }, context)),
+  });
+  const intake = createOrderIntake({ store, clock, newId, onAccepted: () => dispatcher.notify('critical') });
+  const app = await buildGateway({
+    store,
+    intake,
+    metrics,
+    resolveKey: bootstrapKeyResolver(settings.bootstrapKey),
+    clock,
+    newId,
+    logger,
+    isReady: async () => (await store.ping()) && (await isMigrated(store)),
+    onReplayed: () => {
+      dispatcher.notify('critical');
+      dispatcher.notify('standard');
+      dispatcher.notify('bulk');
+    },
+  });
+  await app.listen({ host: settings.host, port: settings.port });
+  dispatcher.start();
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.port;
+  const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
+  logger.info({ url, worker: dispatcher.workerId }, 'tillbridge hub listening');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    logger,
+    stop() {
+      stopping ??= (async () => {
+        await app.close();
+        await intake.drain();
+        await dispatcher.stop();
+        await store.close();
+        logger.info('tillbridge hub stopped');
+      })();
+      return stopping;
+    },
+  };
+}

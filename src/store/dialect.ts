@@ -1,0 +1,2 @@
+/** Which SQL engine backs the store. */
+export type Dialect = 'sqlite' | 'postgres';

@@ -1,0 +1,42 @@
+export { openStore, quoteIdentifier, type Store, type StoreOptions } from './database.js';
+export type { Dialect } from './dialect.js';
+export { migrateToLatest, isMigrated } from './migrate.js';
+export { createBatcher, type Batcher } from './batcher.js';
+export type { Schema } from './schema.js';
+export { messageStatus, type Db, type MessageRow, type NewMessageRow } from './messages/types.js';
+export { insertMessages } from './messages/enqueue.js';
+export { leaseMessages, type LeaseRequest } from './messages/lease.js';
+export {
+  completeMessage,
+  scheduleRetry,
+  deadLetter,
+  extendLease,
+  releaseLeases,
+  type AttemptError,
+} from './messages/settle.js';
+export { reclaimExpiredLeases } from './messages/reap.js';
+export {
+  listDeadLetters,
+  deadLetterIds,
+  getMessageWithHistory,
+  replayDeadLetters,
+  type DeadLetterFilter,
+  type AttemptRow,
+  type ReplayRow,
+} from './messages/dead-letters.js';
+export { messageBacklog, countMessagesByStatus } from './messages/stats.js';
+export { receiveIntoInbox, getInboxEntry, type InboxEntry } from './inbox.js';
+export {
+  insertOrders,
+  findOrdersByExternalIds,
+  getOrderRow,
+  listOrderRows,
+  setOrderStatus,
+  type OrderRow,
+  type NewOrderRow,
+  type OrderListFilter,
+} from './orders/orders.js';
+export { appendTimeline, getTimeline, type TimelineRow, type NewTimelineRow } from './orders/timeline.js';
+export { findIdempotencyRecords, insertIdempotencyRecords, type IdempotencyRecord } from './orders/idempotency.js';
+export { insertRejectedPayload } from './rejected.js';
+export { testStores, openTestSqlite, openTestPostgres, testDatabaseUrl, type TestStoreFactory } from './testing.js';

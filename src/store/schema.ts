@@ -1,0 +1,115 @@
+import type { Generated } from 'kysely';
+
+/** Times are epoch milliseconds; money is integer minor units; JSON is stored as text. */
+export interface OrdersTable {
+  id: string;
+  source: string;
+  external_id: string;
+  number: string | null;
+  status: string;
+  hold_reason: string | null;
+  currency: string;
+  total: number;
+  placed_at: string;
+  body_hash: string;
+  data: string;
+  correlation_id: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OrderTimelineTable {
+  seq: Generated<number>;
+  order_id: string;
+  at: number;
+  event: string;
+  system: string;
+  detail: string | null;
+  correlation_id: string;
+  message_id: string | null;
+}
+
+export interface IdempotencyKeysTable {
+  principal: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: string;
+  created_at: number;
+}
+
+export interface RejectedPayloadsTable {
+  id: string;
+  kind: string;
+  source: string | null;
+  received_at: number;
+  reason: string;
+  raw: string;
+}
+
+export interface MessagesTable {
+  seq: Generated<number>;
+  id: string;
+  type: string;
+  source: string;
+  subject: string | null;
+  time: number;
+  schema_version: number;
+  data: string;
+  correlation_id: string;
+  causation_id: string | null;
+  traceparent: string | null;
+  lane: string;
+  ordering_key: string | null;
+  status: string;
+  attempts: number;
+  available_at: number;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  last_error: string | null;
+  dead_reason: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MessageAttemptsTable {
+  seq: Generated<number>;
+  message_id: string;
+  attempt: number;
+  at: number;
+  outcome: string;
+  error_code: string | null;
+  error_message: string | null;
+  worker: string | null;
+}
+
+export interface MessageReplaysTable {
+  seq: Generated<number>;
+  message_id: string;
+  at: number;
+  actor: string;
+  note: string | null;
+}
+
+export interface InboxTable {
+  id: string;
+  source: string;
+  dedup_key: string;
+  received_at: number;
+  payload: string;
+  headers: string | null;
+  status: string;
+  message_id: string | null;
+}
+
+/** The whole database as Kysely sees it. */
+export interface Schema {
+  orders: OrdersTable;
+  order_timeline: OrderTimelineTable;
+  idempotency_keys: IdempotencyKeysTable;
+  rejected_payloads: RejectedPayloadsTable;
+  messages: MessagesTable;
+  message_attempts: MessageAttemptsTable;
+  message_replays: MessageReplaysTable;
+  inbox: InboxTable;
+}
