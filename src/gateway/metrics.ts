@@ -25,16 +25,18 @@ export function createMetrics(
     help: 'Messages pending or in flight, per lane',
     labelNames: ['lane'] as const,
     registers: [registry],
+    async collect() {
+      if (!collectBacklog) return;
+      const { lanes } = await collectBacklog();
+      for (const lane of ['critical', 'standard', 'bulk']) this.set({ lane }, lanes[lane] ?? 0);
+    },
   });
   const deadLetters = new client.Gauge({
     name: 'tillbridge_dead_letters',
     help: 'Messages in the dead-letter queue',
     registers: [registry],
     async collect() {
-      if (!collectBacklog) return;
-      const { lanes, dead } = await collectBacklog();
-      this.set(dead);
-      for (const lane of ['critical', 'standard', 'bulk']) backlog.set({ lane }, lanes[lane] ?? 0);
+      if (collectBacklog) this.set((await collectBacklog()).dead);
     },
   });
   return {

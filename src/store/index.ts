@@ -39,4 +39,12 @@ export {
 export { appendTimeline, getTimeline, type TimelineRow, type NewTimelineRow } from './orders/timeline.js';
 export { findIdempotencyRecords, insertIdempotencyRecords, type IdempotencyRecord } from './orders/idempotency.js';
 export { insertRejectedPayload } from './rejected.js';
-export { testStores, openTestSqlite, openTestPostgres, testDatabaseUrl, type TestStoreFactory } from './testing.js';
+export {
+  testStores,
+  openTestSqlite,
+  openTestPostgres,
+  testDatabaseUrl,
+  createScratchDatabase,
+  postgresProblem,
+  type TestStoreFactory,
+} from './testing.js';

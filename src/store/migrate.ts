@@ -1,4 +1,4 @@
-import { Migrator, type Migration, type MigrationResult } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationResult } from 'kysely';
 import type { Store } from './database.js';
 import type { Dialect } from './dialect.js';
 import { coreMigration } from './migrations/0001-core.js';
@@ -7,12 +7,25 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   return { '0001-core': coreMigration(dialect) };
 }
 
-/** Brings the store's schema up to date; safe to run from several processes at once on PostgreSQL. */
-export async function migrateToLatest(store: Store): Promise<MigrationResult[]> {
-  const migrator = new Migrator({
+/**
+ * A migrator whose bookkeeping tables live in the store's own PostgreSQL schema (Kysely would
+ * otherwise find another schema's tables in a shared database and skip creating its own).
+ */
+async function migratorFor(store: Store): Promise<Migrator> {
+  const migrationTableSchema =
+    store.dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db)).rows[0]?.schema
+      : undefined;
+  return new Migrator({
     db: store.db,
     provider: { getMigrations: async () => migrations(store.dialect) },
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
+}
+
+/** Brings the store's schema up to date; safe to run from several processes at once on PostgreSQL. */
+export async function migrateToLatest(store: Store): Promise<MigrationResult[]> {
+  const migrator = await migratorFor(store);
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return results ?? [];
@@ -20,10 +33,7 @@ export async function migrateToLatest(store: Store): Promise<MigrationResult[]> 
 
 /** True when every known migration has been applied. */
 export async function isMigrated(store: Store): Promise<boolean> {
-  const migrator = new Migrator({
-    db: store.db,
-    provider: { getMigrations: async () => migrations(store.dialect) },
-  });
+  const migrator = await migratorFor(store);
   const list = await migrator.getMigrations();
   return list.every((m) => m.executedAt !== undefined);
 }

@@ -67,15 +67,39 @@ export async function openTestSqlite(): Promise<Store> {
 export async function openTestPostgres(): Promise<Store> {
   const schema = uniqueName('t');
   const store = await openStore({ databaseUrl: testDatabaseUrl, pgSchema: schema, poolSize: 5 });
-  await migrateToLatest(store);
-  const close = store.close;
+  const close = async () => {
+    await store.close();
+    const client = new pg.Client({ connectionString: testDatabaseUrl });
+    await client.connect();
+    await client.query(`drop schema if exists ${quoteIdentifier(schema)} cascade`).finally(() => client.end());
+  };
+  try {
+    await migrateToLatest(store);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { ...store, close };
+}
+
+/** Creates a throwaway PostgreSQL database (for tests and benchmarks that run hub processes). */
+export async function createScratchDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${process.pid}_${Date.now().toString(36)}`;
+  quoteIdentifier(name);
+  const admin = new pg.Client({ connectionString: testDatabaseUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`).finally(() => admin.end());
+  const url = new URL(testDatabaseUrl);
+  url.pathname = `/${name}`;
   return {
-    ...store,
-    close: async () => {
-      await close();
+    url: url.toString(),
+    async drop() {
       const client = new pg.Client({ connectionString: testDatabaseUrl });
       await client.connect();
-      await client.query(`drop schema if exists ${quoteIdentifier(schema)} cascade`).finally(() => client.end());
+      await client.query(`drop database if exists ${name} with (force)`).finally(() => client.end());
     },
   };
 }
+
+/** Whether PostgreSQL is reachable for tests and benchmarks; null when it is, else why not. */
+export const postgresProblem = postgresReachable;

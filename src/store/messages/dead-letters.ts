@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { messageStatus, type Db, type MessageRow } from './types.js';
 
 /** Filters for listing and bulk-replaying dead letters; all optional, combined with AND. */
@@ -37,15 +38,17 @@ function applyFilter<QB extends import('kysely').SelectQueryBuilder<import('../s
   if (filter.type) q = q.where('type', '=', filter.type) as QB;
   if (filter.correlationId) q = q.where('correlation_id', '=', filter.correlationId) as QB;
   if (filter.subject) q = q.where('subject', '=', filter.subject) as QB;
-  if (filter.reason) q = q.where('dead_reason', 'like', `%${escapeLike(filter.reason)}%`) as QB;
-  if (filter.errorCode) q = q.where('last_error', 'like', `%"code":"${escapeLike(filter.errorCode)}"%`) as QB;
+  if (filter.reason) q = q.where(contains('dead_reason', filter.reason)) as QB;
+  if (filter.errorCode) q = q.where(contains('last_error', `"code":${JSON.stringify(filter.errorCode)}`)) as QB;
   if (filter.since !== undefined) q = q.where('updated_at', '>=', filter.since) as QB;
   if (filter.until !== undefined) q = q.where('updated_at', '<', filter.until) as QB;
   return q;
 }
 
-function escapeLike(value: string): string {
-  return value.replace(/[%_\\]/g, '');
+/** `column LIKE %text%` with the text matched literally (its % and _ escaped), on both engines. */
+function contains(column: 'dead_reason' | 'last_error', text: string) {
+  const pattern = `%${text.replace(/[!%_]/g, '!$&')}%`;
+  return sql<boolean>`${sql.ref(column)} like ${pattern} escape '!'`;
 }
 
 /** Lists dead letters oldest first, paging by message sequence number (`after` is exclusive). */

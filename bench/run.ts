@@ -1,0 +1,150 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { newId, systemClock } from '../src/model/index.js';
+import { createDispatcher, createMessage, defineMessageType, handlerFor, writeToOutbox } from '../src/messaging/index.js';
+import { countMessagesByStatus, createScratchDatabase, migrateToLatest, openStore, postgresProblem } from '../src/store/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const cli = path.resolve(here, '../src/cli/main.js');
+const loader = path.resolve(here, 'load.js');
+const key = 'bench-bootstrap-key-0123456789abcdef';
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const dispatchCount = Number(process.env.BENCH_MESSAGES ?? 20_000);
+
+interface LoadResult {
+  total: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+  statusCodes: Record<string, number>;
+  errors: number;
+  timeouts: number;
+}
+
+function startHub(args: string[]): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [cli, 'start', '--port', '0', '--log-level', 'warn', ...args], {
+    env: { ...process.env, TILLBRIDGE_BOOTSTRAP_KEY: key },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolve({ child, url: match[1] as string });
+    });
+    child.once('exit', (code) => reject(new Error(`hub exited with ${code}`)));
+  });
+}
+
+function runLoad(url: string, secs: number, prefix: string): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [loader, url, key, String(connections), String(secs), prefix], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited with ${code}`))));
+  });
+}
+
+function rssMiB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+async function intakeBench(engine: string, location: { data: string; databaseUrl?: string }) {
+  const args = ['--data', location.data, ...(location.databaseUrl ? ['--database-url', location.databaseUrl] : [])];
+  const { child, url } = await startHub(args);
+  await runLoad(url, 2, `${engine}-warm`);
+  let peakRss = 0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMiB(child.pid!))), 200);
+  const result = await runLoad(url, seconds, `${engine}-run`);
+  clearInterval(sampler);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+  const store = await openStore({ databaseUrl: location.databaseUrl, dataDir: location.data });
+  const stored = Number(
+    (await store.db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).where('external_id', 'like', `${engine}-run-%`).executeTakeFirstOrThrow()).n,
+  );
+  await store.close();
+  const acknowledged = result.statusCodes['201'] ?? 0;
+  return { result, peakRss, acknowledged, stored };
+}
+
+const noop = defineMessageType({ type: 'bench.noop', lane: 'critical', schemaVersion: 1, data: z.object({ n: z.number() }) });
+
+async function dispatchBench(location: { data: string; databaseUrl?: string }, keyed: boolean) {
+  const store = await openStore({ databaseUrl: location.databaseUrl, dataDir: path.join(location.data, keyed ? 'dispatch-keyed' : 'dispatch') });
+  await migrateToLatest(store);
+  const now = Date.now();
+  const messages = Array.from({ length: dispatchCount }, (_, n) =>
+    createMessage(noop, { n }, { source: 'bench', correlationId: `cor-${n % 1000}` }, { id: newId('msg'), now, ...(keyed ? { orderingKey: `key-${n % 1000}` } : {}) }),
+  );
+  await store.db.transaction().execute((trx) => writeToOutbox(trx, messages, now));
+  const started = process.hrtime.bigint();
+  const dispatcher = createDispatcher({ store, clock: systemClock, newId, pollMs: 5, handlers: [handlerFor(noop, async () => undefined)] });
+  dispatcher.start();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 25));
+    if (((await countMessagesByStatus(store.db)).done ?? 0) >= dispatchCount) break;
+  }
+  const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+  await dispatcher.stop();
+  await store.close();
+  return dispatchCount / elapsed;
+}
+
+async function main() {
+  const rows: string[][] = [];
+  const pgProblem = await postgresProblem();
+  for (const engine of ['sqlite', 'postgres']) {
+    if (engine === 'postgres' && pgProblem) {
+      rows.push([engine, `skipped: ${pgProblem}`]);
+      continue;
+    }
+    const data = fs.mkdtempSync(path.join(os.tmpdir(), `tillbridge-bench-${engine}-`));
+    const database = engine === 'postgres' ? await createScratchDatabase('tb_bench') : undefined;
+    const location = { data, ...(database ? { databaseUrl: database.url } : {}) };
+    try {
+      process.stderr.write(`bench: ${engine} HTTP intake (${connections} connections, ${seconds} s)…\n`);
+      const intake = await intakeBench(engine, location);
+      process.stderr.write(`bench: ${engine} dispatcher (${dispatchCount} messages)…\n`);
+      const plain = await dispatchBench(location, false);
+      const keyed = await dispatchBench(location, true);
+      const r = intake.result;
+      rows.push([
+        engine,
+        (intake.acknowledged / seconds).toFixed(0),
+        String(r.p50),
+        String(r.p99),
+        String(r.max),
+        String(r.total - intake.acknowledged + r.errors + r.timeouts),
+        `${intake.stored}/${intake.acknowledged}`,
+        intake.peakRss.toFixed(0),
+        plain.toFixed(0),
+        keyed.toFixed(0),
+      ]);
+    } finally {
+      await database?.drop();
+      fs.rmSync(data, { recursive: true, force: true });
+    }
+  }
+  const header = ['store', 'orders/s acked', 'p50 ms', 'p99 ms', 'max ms', 'failed', 'stored/acked', 'hub RSS MiB', 'dispatch msg/s', 'keyed msg/s'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  process.stdout.write(`\nTillbridge bench — ${os.cpus().length} cores, Node ${process.version}, ${connections} clients × ${seconds} s, ${dispatchCount} messages\n`);
+  process.stdout.write(`${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
+  for (const row of rows) process.stdout.write(`${line(row)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

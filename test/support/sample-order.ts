@@ -1,0 +1,1 @@
+export { sampleOrder } from '../../bench/sample-order.js';
