@@ -73,6 +73,27 @@ describe.each(stores)('dispatcher on $name', (factory) => {
     await waitFor(async () => (await countMessagesByStatus(store.db)).done === 2);
   });
 
+  it.skipIf(factory.skipReason !== null)('isolates a failing commit from the others committed in the same batch', async () => {
+    store = await factory.open();
+    for (let n = 0; n < 40; n++) await publish(store, ping, { n });
+    const committedOn = new Map<number, number>();
+    await start([
+      handlerFor(ping, async (ctx) => {
+        await ctx.commit(async (tx) => {
+          await tx.db.selectFrom('messages').select('id').limit(1).execute();
+          if (ctx.message.data.n % 5 === 0 && ctx.attempt === 1) throw transientError('flaky_write', 'constraint hiccup');
+          tx.emit(pong, { n: ctx.message.data.n });
+          committedOn.set(ctx.message.data.n, ctx.attempt);
+        });
+      }),
+      handlerFor(pong, async () => undefined),
+    ]);
+    await waitFor(async () => (await countMessagesByStatus(store.db)).done === 80, { what: '40 pings and 40 pongs done' });
+    const pongs = await store.db.selectFrom('messages').select('data').where('type', '=', 'test.pong').execute();
+    expect(pongs.map((p) => JSON.parse(p.data).n).sort((a: number, b: number) => a - b)).toEqual(Array.from({ length: 40 }, (_, n) => n));
+    for (let n = 0; n < 40; n += 5) expect(committedOn.get(n)).toBe(2);
+  });
+
   it.skipIf(factory.skipReason !== null)('retries transient failures with backoff, then succeeds, keeping the history', async () => {
     store = await factory.open();
     const sent = await publish(store, ping, { n: 1 });

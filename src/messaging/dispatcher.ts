@@ -82,6 +82,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     ...options.lanes?.[lane],
   }));
   const completions = createCompletionCommitter(store, {
+    owner: workerId,
     now: () => clock.now(),
     newId: options.newId,
     source: options.source ?? 'tillbridge',
@@ -115,7 +116,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     const { lane } = settings;
     while (running) {
       const free = settings.concurrency - inflight[lane];
-      if (free <= 0) {
+      if (free < Math.max(1, Math.floor(settings.batchSize / 4))) {
         await sleep(lane, pollMs);
         continue;
       }
@@ -172,7 +173,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         async commit(work) {
           if (committed) throw new Error('commit() may be called once per delivery');
           committed = true;
-          const result = await completions.submit({ envelope, owner: workerId, work });
+          const result = await completions.submit({ envelope, work });
           if (result.ok) return;
           throw result.leaseLost ? new LeaseLost() : result.error;
         },

@@ -54,3 +54,23 @@ describe('createBatcher (group commit)', () => {
     expect(done.sort()).toEqual([0, 1, 2, 3, 4]);
   });
 });
+
+describe('createBatcher with concurrency', () => {
+  it('runs up to `concurrency` batches at once, never more', async () => {
+    let active = 0;
+    let peak = 0;
+    const batcher = createBatcher<number, number>(
+      async (items) => {
+        active += 1;
+        peak = Math.max(peak, active);
+        await new Promise((r) => setTimeout(r, 10));
+        active -= 1;
+        return items;
+      },
+      { maxBatch: 2, concurrency: 3 },
+    );
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => batcher.submit(i)));
+    expect(results).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(peak).toBe(3);
+  });
+});

@@ -1,4 +1,4 @@
-/** Gathers concurrent submissions into batches: one batch in flight, the next one fills meanwhile. */
+/** Gathers concurrent submissions into batches: while batches are in flight, the next one fills. */
 export interface Batcher<I, O> {
   submit(item: I): Promise<O>;
   /** Resolves once every submitted item has been processed. */
@@ -13,45 +13,52 @@ interface Waiting<I, O> {
 }
 
 /**
- * Group commit: `processBatch` receives every item that arrived while the previous batch was
+ * Group commit: `processBatch` receives the items that arrived while earlier batches were
  * committing (up to maxBatch) and returns one result per item, in order; if it throws, every
- * item of that batch is rejected with the error.
+ * item of that batch is rejected with the error. Up to `concurrency` batches run at once (1 for
+ * SQLite's single writer; more for PostgreSQL, where each batch has its own connection).
  */
 export function createBatcher<I, O>(
   processBatch: (items: I[]) => Promise<O[]>,
-  options: { maxBatch: number },
+  options: { maxBatch: number; concurrency?: number },
 ): Batcher<I, O> {
+  const concurrency = options.concurrency ?? 1;
   let queue: Waiting<I, O>[] = [];
-  let running = false;
+  let inFlight = 0;
   let scheduled = false;
   let idle: (() => void)[] = [];
 
-  const schedule = () => {
-    if (scheduled || running) return;
-    scheduled = true;
-    setImmediate(run);
+  const settleIdle = () => {
+    if (inFlight > 0 || queue.length > 0) return;
+    const waiters = idle;
+    idle = [];
+    for (const w of waiters) w();
   };
 
-  const run = async () => {
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(pump);
+  };
+
+  const pump = () => {
     scheduled = false;
-    if (queue.length === 0) {
-      const waiters = idle;
-      idle = [];
-      for (const w of waiters) w();
-      return;
+    while (inFlight < concurrency && queue.length > 0) {
+      const batch = queue.slice(0, options.maxBatch);
+      queue = queue.slice(batch.length);
+      inFlight += 1;
+      processBatch(batch.map((w) => w.item))
+        .then(
+          (results) => batch.forEach((w, i) => w.resolve(results[i] as O)),
+          (error: unknown) => batch.forEach((w) => w.reject(error)),
+        )
+        .finally(() => {
+          inFlight -= 1;
+          if (queue.length > 0) schedule();
+          else settleIdle();
+        });
     }
-    running = true;
-    const batch = queue.slice(0, options.maxBatch);
-    queue = queue.slice(batch.length);
-    try {
-      const results = await processBatch(batch.map((w) => w.item));
-      batch.forEach((w, i) => w.resolve(results[i] as O));
-    } catch (error) {
-      for (const w of batch) w.reject(error);
-    } finally {
-      running = false;
-      schedule();
-    }
+    settleIdle();
   };
 
   return {
@@ -62,11 +69,11 @@ export function createBatcher<I, O>(
       });
     },
     drain() {
-      if (!running && !scheduled && queue.length === 0) return Promise.resolve();
+      if (inFlight === 0 && queue.length === 0) return Promise.resolve();
       return new Promise<void>((resolve) => idle.push(resolve));
     },
     get pending() {
-      return queue.length + (running ? 1 : 0);
+      return queue.length + inFlight;
     },
   };
 }

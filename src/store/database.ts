@@ -5,6 +5,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Dialect } from './dialect.js';
 import type { Schema } from './schema.js';
+import { withStatementCache } from './statement-cache.js';
 
 /** Where the store lives: a PostgreSQL URL, or else a SQLite file under dataDir. */
 export interface StoreOptions {
@@ -52,7 +53,7 @@ function openSqlite(options: StoreOptions): Store {
   database.pragma('busy_timeout = 10000');
   database.pragma('cache_size = -65536');
   database.pragma('temp_store = MEMORY');
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return {
     db,
     dialect: 'sqlite',

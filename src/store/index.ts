@@ -8,6 +8,7 @@ export { insertMessages } from './messages/enqueue.js';
 export { leaseMessages, type LeaseRequest } from './messages/lease.js';
 export {
   completeMessage,
+  completeMessages,
   scheduleRetry,
   deadLetter,
   extendLease,

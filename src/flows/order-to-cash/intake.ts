@@ -103,12 +103,21 @@ export function createOrderIntake(deps: {
 }): OrderIntake {
   const batcher = createBatcher<Prepared, IntakeResult>(
     async (items) => {
-      const results = await deps.store.db.transaction().execute((trx) => processBatch(trx, items, deps));
+      const results = await commitBatch(items);
       if (results.some((r) => r.statusCode === 201)) deps.onAccepted?.();
       return results;
     },
-    { maxBatch: deps.maxBatch ?? 512 },
+    { maxBatch: deps.maxBatch ?? 512, concurrency: deps.store.dialect === 'postgres' ? 4 : 1 },
   );
+  const commitBatch = async (items: Prepared[]): Promise<IntakeResult[]> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await deps.store.db.transaction().execute((trx) => processBatch(trx, items, deps));
+      } catch (error) {
+        if (!(error instanceof IdempotencyRace) || attempt >= 5) throw error;
+      }
+    }
+  };
   return {
     submit: (request) => batcher.submit({ request, hash: orderHash(request.order) }),
     drain: () => batcher.drain(),
@@ -275,9 +284,10 @@ async function processBatch(
     return { ...first, replayed: true };
   }
 
-  await insertIdempotencyRecords(
+  const claimed = [...firstWithKey.values()];
+  const stored = await insertIdempotencyRecords(
     db,
-    [...firstWithKey.values()].map((index) => ({
+    claimed.map((index) => ({
       principal: items[index]!.request.principal,
       key: items[index]!.request.idempotencyKey as string,
       request_hash: items[index]!.hash,
@@ -286,5 +296,17 @@ async function processBatch(
       created_at: now,
     })),
   );
+  if (stored !== claimed.length) throw new IdempotencyRace();
   return results;
+}
+
+/**
+ * Another transaction stored a response for one of this batch's idempotency keys while the batch
+ * was running (several batches or processes at once on PostgreSQL): the batch is rolled back and
+ * redone, and then answers with the stored response.
+ */
+class IdempotencyRace extends Error {
+  constructor() {
+    super('an idempotency key of this batch was claimed concurrently');
+  }
 }

@@ -19,6 +19,20 @@ export async function completeMessage(db: Db, id: string, owner: string, now: nu
   return result.numUpdatedRows > 0n;
 }
 
+/** Marks leased messages done for one owner; returns the ids whose lease was still held. */
+export async function completeMessages(db: Db, ids: string[], owner: string, now: number): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .updateTable('messages')
+    .set({ status: messageStatus.done, lease_owner: null, lease_expires_at: null, updated_at: now })
+    .where('id', 'in', ids)
+    .where('lease_owner', '=', owner)
+    .where('status', '=', messageStatus.leased)
+    .returning('id')
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
 /** Returns a leased message to the queue to be tried again at `availableAt`, recording the attempt. */
 export async function scheduleRetry(
   db: Db,

@@ -85,7 +85,7 @@ export function coreMigration(dialect: Dialect): Migration {
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('messages_ready').on('messages')
-        .columns(['lane', 'status', 'seq']).execute();
+        .columns(['lane', 'seq']).where(sql.ref('status'), '=', 'pending').execute();
       await db.schema.createIndex('messages_ordering').on('messages')
         .columns(['ordering_key', 'seq']).where(sql.ref('ordering_key'), 'is not', null).execute();
       await db.schema.createIndex('messages_status_seq').on('messages').columns(['status', 'seq']).execute();

@@ -18,12 +18,14 @@ export async function findIdempotencyRecords(
     .execute();
 }
 
-/** Stores first responses for idempotency keys; an existing key is left as it was. */
-export async function insertIdempotencyRecords(db: Db, rows: IdempotencyRecord[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db
+/** Stores first responses for idempotency keys; returns how many were new (an existing key is left as it was). */
+export async function insertIdempotencyRecords(db: Db, rows: IdempotencyRecord[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const inserted = await db
     .insertInto('idempotency_keys')
     .values(rows)
     .onConflict((oc) => oc.columns(['principal', 'key']).doNothing())
+    .returning('key')
     .execute();
+  return inserted.length;
 }
