@@ -1,26 +1,8 @@
-/** A valid canonical order (the CONTRACT.md example) with a chosen external id. */
+import { exampleOrder } from '../src/model/index.js';
+
+/** A valid canonical order (the CONTRACT.md example) with a chosen external id and source. */
 export function sampleOrder(externalId: string, source = 'bench-store'): Record<string, unknown> {
-  return {
-    source,
-    externalId,
-    number: `#${externalId}`,
-    placedAt: '2026-11-26T10:15:00Z',
-    currency: 'USD',
-    customer: { externalId: 'c-42', email: 'ana@example.com', name: 'Ana Silva' },
-    shippingAddress: { name: 'Ana Silva', line1: '1 Main St', city: 'Springfield', region: 'IL', postalCode: '62701', country: 'US' },
-    lines: [
-      {
-        lineId: '1',
-        sku: 'TEE-RED-M',
-        title: 'Tee red M',
-        quantity: 2,
-        unitPrice: 2500,
-        discount: 500,
-        taxes: [{ name: 'IL state', rate: '0.0625', amount: 281 }],
-      },
-    ],
-    shipping: [{ method: 'standard', price: 500, discount: 0, taxes: [] }],
-    payments: [{ provider: 'stripe', reference: `pi_${externalId}`, method: 'card', status: 'authorized', amount: 5281 }],
-    totals: { subtotal: 5000, discount: 500, shipping: 500, tax: 281, total: 5281 },
-  };
+  const order = exampleOrder({ source, externalId, number: `#${externalId}` });
+  const [payment] = order.payments as Record<string, unknown>[];
+  return { ...order, payments: [{ ...payment, reference: `pi_${externalId}` }] };
 }

@@ -1,5 +1,4 @@
 import client from 'prom-client';
-import type { DispatcherObserver } from '../messaging/index.js';
 
 /** The hub's Prometheus metrics, in a registry of their own. */
 export interface Metrics {
@@ -80,16 +79,5 @@ export function createMetrics(
       labelNames: ['kind'] as const,
       registers: [registry],
     }),
-  };
-}
-
-/** A dispatcher observer that feeds the message metrics. */
-export function metricsObserver(metrics: Metrics, onError: (error: unknown, context: string) => void): DispatcherObserver {
-  return {
-    settled({ type, outcome, durationMs }) {
-      metrics.messages.inc({ type, outcome });
-      metrics.handlerDuration.observe({ type }, durationMs / 1000);
-    },
-    error: onError,
   };
 }

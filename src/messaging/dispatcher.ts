@@ -34,9 +34,21 @@ export const defaultLanes: Record<Lane, LaneSettings> = {
 /** How a delivery ended, for metrics. */
 export type Outcome = 'done' | 'retry' | 'dead' | 'lease_lost';
 
+/** One delivery as it was settled. */
+export interface SettledDelivery {
+  id: string;
+  type: string;
+  lane: Lane;
+  outcome: Outcome;
+  attempt: number;
+  durationMs: number;
+  correlationId: string;
+  error?: { code: string; message: string } | undefined;
+}
+
 /** Receives one call per settled delivery (metrics, logs). */
 export interface DispatcherObserver {
-  settled(event: { type: string; lane: Lane; outcome: Outcome; durationMs: number; correlationId: string }): void;
+  settled(event: SettledDelivery): void;
   error?(error: unknown, context: string): void;
 }
 
@@ -145,8 +157,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   async function deliver(row: MessageRow, lane: Lane) {
     const started = clock.now();
-    const settle = (outcome: Outcome) =>
-      observer?.settled({ type: row.type, lane, outcome, durationMs: clock.now() - started, correlationId: row.correlation_id });
+    const settle = (outcome: Outcome, error?: unknown) =>
+      observer?.settled({
+        id: row.id,
+        type: row.type,
+        lane,
+        outcome,
+        attempt: row.attempts,
+        durationMs: clock.now() - started,
+        correlationId: row.correlation_id,
+        error: error === undefined ? undefined : describeError(error),
+      });
     const lease = new AbortController();
     const abortOnShutdown = () => lease.abort();
     shutdown.signal.addEventListener('abort', abortOnShutdown);
@@ -186,7 +207,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         settle('lease_lost');
         return;
       }
-      settle(await recordFailure(row, error));
+      settle(await recordFailure(row, error), error);
     } finally {
       clearInterval(heartbeat);
       shutdown.signal.removeEventListener('abort', abortOnShutdown);

@@ -19,6 +19,7 @@ export {
   type DispatcherOptions,
   type LaneSettings,
   type Outcome,
+  type SettledDelivery,
 } from './dispatcher.js';
 export { LeaseLost } from './completions.js';
 export {

@@ -22,3 +22,4 @@ export * from './refund.js';
 export * from './return.js';
 export * from './variant.js';
 export * from './violation.js';
+export * from './example-order.js';

@@ -1,10 +1,12 @@
 import pino, { type Logger } from 'pino';
 import { newId, systemClock, type Clock } from '../model/index.js';
 import { createOrderIntake, recordAcceptedOrder } from '../flows/index.js';
-import { bootstrapKeyResolver, buildGateway, createMetrics, metricsObserver } from '../gateway/index.js';
+import { bootstrapKeyResolver, buildGateway, createMetrics } from '../gateway/index.js';
 import { createDispatcher, type HandlerRegistration } from '../messaging/index.js';
 import { isMigrated, messageBacklog, migrateToLatest, openStore } from '../store/index.js';
 import { loadHubConfig } from './config-file.js';
+import { startHousekeeping } from './housekeeping.js';
+import { hubObserver } from './observer.js';
 import type { Settings } from './settings.js';
 
 /** A running hub. */
@@ -47,7 +49,7 @@ export async function startHub(
     newId,
     leaseMs: settings.leaseMs,
     pollMs: settings.pollMs,
-    observer: metricsObserver(metrics, (err, context) => logger.warn({ err }, context)),
+    observer: hubObserver(metrics, logger),
   });
   const intake = createOrderIntake({ store, clock, newId, onAccepted: () => dispatcher.notify('critical') });
   const app = await buildGateway({
@@ -67,6 +69,7 @@ export async function startHub(
   });
   await app.listen({ host: settings.host, port: settings.port });
   dispatcher.start();
+  const stopHousekeeping = startHousekeeping(store, clock, settings.retentionDays * 86_400_000, logger);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
   const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${port}`;
@@ -79,6 +82,7 @@ export async function startHub(
     logger,
     stop() {
       stopping ??= (async () => {
+        stopHousekeeping();
         await app.close();
         await intake.drain();
         await dispatcher.stop();

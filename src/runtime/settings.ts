@@ -15,6 +15,7 @@ export const Settings = z.object({
   sqliteSynchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
   leaseMs: z.coerce.number().int().min(100).default(30_000),
   pollMs: z.coerce.number().int().min(10).default(200),
+  retentionDays: z.coerce.number().min(1).default(7),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -29,6 +30,7 @@ const environment: Record<keyof Settings, string> = {
   sqliteSynchronous: 'TILLBRIDGE_SQLITE_SYNCHRONOUS',
   leaseMs: 'TILLBRIDGE_LEASE_MS',
   pollMs: 'TILLBRIDGE_POLL_MS',
+  retentionDays: 'TILLBRIDGE_RETENTION_DAYS',
 };
 
 /** The environment variable behind each setting, for help texts and docs. */

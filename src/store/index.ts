@@ -49,3 +49,4 @@ export {
   postgresProblem,
   type TestStoreFactory,
 } from './testing.js';
+export { purgeExpired, type PurgeResult } from './housekeeping.js';

@@ -7,6 +7,7 @@ import { isProblem, problem, sendProblem, type ProblemViolation } from '../probl
 import { parseLimit } from './paging.js';
 
 const sourcePattern = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const traceparentPattern = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /** POST/GET /v1/orders: durable, idempotent order intake and reads. */
 export async function orderRoutes(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
@@ -53,7 +54,7 @@ export async function orderRoutes(app: FastifyInstance, deps: GatewayDeps): Prom
       principal: request.principal?.id ?? 'anonymous',
       idempotencyKey: key,
       via: 'api',
-      traceparent: typeof request.headers.traceparent === 'string' ? request.headers.traceparent : undefined,
+      traceparent: traceparentOf(request.headers.traceparent),
     });
     if (result.replayed) reply.header('Idempotent-Replayed', 'true');
     if (result.statusCode === 201 && !result.replayed) deps.metrics.ordersAccepted.inc();
@@ -82,4 +83,9 @@ export async function orderRoutes(app: FastifyInstance, deps: GatewayDeps): Prom
     }
     return listOrders(deps.store.db, { source, status, limit, after });
   });
+}
+
+/** A W3C traceparent header worth propagating, or undefined. */
+function traceparentOf(header: string | string[] | undefined): string | undefined {
+  return typeof header === 'string' && traceparentPattern.test(header) ? header : undefined;
 }

@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
+import type { MessageAttemptsTable, MessageReplaysTable } from '../schema.js';
 import { messageStatus, type Db, type MessageRow } from './types.js';
 
 /** Filters for listing and bulk-replaying dead letters; all optional, combined with AND. */
@@ -14,21 +15,10 @@ export interface DeadLetterFilter {
 }
 
 /** One recorded attempt of a message. */
-export interface AttemptRow {
-  attempt: number;
-  at: number;
-  outcome: string;
-  error_code: string | null;
-  error_message: string | null;
-  worker: string | null;
-}
+export type AttemptRow = Omit<Selectable<MessageAttemptsTable>, 'seq' | 'message_id'>;
 
 /** One recorded replay of a message. */
-export interface ReplayRow {
-  at: number;
-  actor: string;
-  note: string | null;
-}
+export type ReplayRow = Omit<Selectable<MessageReplaysTable>, 'seq' | 'message_id'>;
 
 function applyFilter<QB extends import('kysely').SelectQueryBuilder<import('../schema.js').Schema, 'messages', object>>(
   qb: QB,

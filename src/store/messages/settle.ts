@@ -7,18 +7,6 @@ export interface AttemptError {
   retryable: boolean;
 }
 
-/** Marks a leased message done if this owner still holds the lease; false means the lease was lost. */
-export async function completeMessage(db: Db, id: string, owner: string, now: number): Promise<boolean> {
-  const result = await db
-    .updateTable('messages')
-    .set({ status: messageStatus.done, lease_owner: null, lease_expires_at: null, updated_at: now })
-    .where('id', '=', id)
-    .where('lease_owner', '=', owner)
-    .where('status', '=', messageStatus.leased)
-    .executeTakeFirst();
-  return result.numUpdatedRows > 0n;
-}
-
 /** Marks leased messages done for one owner; returns the ids whose lease was still held. */
 export async function completeMessages(db: Db, ids: string[], owner: string, now: number): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
@@ -33,45 +21,44 @@ export async function completeMessages(db: Db, ids: string[], owner: string, now
   return new Set(rows.map((r) => r.id));
 }
 
+/** Marks one leased message done if this owner still holds the lease; false means the lease was lost. */
+export async function completeMessage(db: Db, id: string, owner: string, now: number): Promise<boolean> {
+  return (await completeMessages(db, [id], owner, now)).size === 1;
+}
+
+/** A failed attempt of a leased message, as the worker holding the lease reports it. */
+export interface FailedAttempt {
+  id: string;
+  owner: string;
+  attempt: number;
+  now: number;
+  error: AttemptError;
+}
+
 /** Returns a leased message to the queue to be tried again at `availableAt`, recording the attempt. */
-export async function scheduleRetry(
-  db: Db,
-  input: { id: string; owner: string; attempt: number; now: number; availableAt: number; error: AttemptError },
-): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
-    const result = await trx
-      .updateTable('messages')
-      .set({
-        status: messageStatus.pending,
-        lease_owner: null,
-        lease_expires_at: null,
-        available_at: input.availableAt,
-        last_error: JSON.stringify(input.error),
-        updated_at: input.now,
-      })
-      .where('id', '=', input.id)
-      .where('lease_owner', '=', input.owner)
-      .where('status', '=', messageStatus.leased)
-      .executeTakeFirst();
-    if (result.numUpdatedRows === 0n) return false;
-    await recordAttempt(trx, input.id, input.attempt, input.now, 'retry_scheduled', input.error, input.owner);
-    return true;
-  });
+export function scheduleRetry(db: Db, input: FailedAttempt & { availableAt: number }): Promise<boolean> {
+  return settleFailure(db, input, 'retry_scheduled', { status: messageStatus.pending, available_at: input.availableAt });
 }
 
 /** Moves a leased message to the dead letters with its reason, recording the final attempt. */
-export async function deadLetter(
+export function deadLetter(db: Db, input: FailedAttempt & { reason: string }): Promise<boolean> {
+  return settleFailure(db, input, 'dead_lettered', { status: messageStatus.dead, dead_reason: input.reason });
+}
+
+/** Settles a failed attempt if the lease is still held, and records it in the message's history. */
+function settleFailure(
   db: Db,
-  input: { id: string; owner: string; attempt: number; now: number; reason: string; error: AttemptError },
+  input: FailedAttempt,
+  outcome: string,
+  changes: { status: string; available_at?: number; dead_reason?: string },
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
     const result = await trx
       .updateTable('messages')
       .set({
-        status: messageStatus.dead,
+        ...changes,
         lease_owner: null,
         lease_expires_at: null,
-        dead_reason: input.reason,
         last_error: JSON.stringify(input.error),
         updated_at: input.now,
       })
@@ -80,32 +67,20 @@ export async function deadLetter(
       .where('status', '=', messageStatus.leased)
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) return false;
-    await recordAttempt(trx, input.id, input.attempt, input.now, 'dead_lettered', input.error, input.owner);
+    await trx
+      .insertInto('message_attempts')
+      .values({
+        message_id: input.id,
+        attempt: input.attempt,
+        at: input.now,
+        outcome,
+        error_code: input.error.code,
+        error_message: input.error.message.slice(0, 4000),
+        worker: input.owner,
+      })
+      .execute();
     return true;
   });
-}
-
-async function recordAttempt(
-  db: Db,
-  messageId: string,
-  attempt: number,
-  at: number,
-  outcome: string,
-  error: AttemptError,
-  worker: string,
-): Promise<void> {
-  await db
-    .insertInto('message_attempts')
-    .values({
-      message_id: messageId,
-      attempt,
-      at,
-      outcome,
-      error_code: error.code,
-      error_message: error.message.slice(0, 4000),
-      worker,
-    })
-    .execute();
 }
 
 /** Extends a lease that this owner still holds; false means it was lost. */
