@@ -44,6 +44,12 @@ function toFilter(flags: FilterFlags): DeadLetterFilter {
   };
 }
 
+function parseLimit(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new Error(`--limit must be an integer from 1 to 10000, got ${value}`);
+  return n;
+}
+
 function line(d: DeadLetterView): string {
   return [d.id, d.type, d.subject ?? '-', d.correlationId, `attempts=${d.attempts}`, d.deadAt, d.reason ?? ''].join('\t');
 }
@@ -63,7 +69,7 @@ export function registerDeadLetterCommands(program: Command): void {
     .action(async (flags: FilterFlags & { limit: string; json?: boolean; data?: string; databaseUrl?: string }) => {
       const { store } = await openCliStore(flags);
       try {
-        const page = await deadLetterPage(store.db, toFilter(flags), { limit: Number(flags.limit) });
+        const page = await deadLetterPage(store.db, toFilter(flags), { limit: parseLimit(flags.limit) });
         for (const d of page.data) process.stdout.write(`${flags.json ? JSON.stringify(d) : line(d)}\n`);
         if (!flags.json) process.stderr.write(`${page.data.length} dead letter(s)${page.next !== null ? ', more exist' : ''}\n`);
       } finally {

@@ -2,7 +2,6 @@ import {
   deadLetterIds,
   getMessageWithHistory,
   listDeadLetters,
-  messageStatus,
   replayDeadLetters,
   type AttemptRow,
   type DeadLetterFilter,
@@ -102,9 +101,7 @@ export async function replayOne(
 ): Promise<'replayed' | 'not_found' | 'not_dead'> {
   const replayed = await replayDeadLetters(db, { ids: [input.id], actor: input.actor, now: input.now, note: input.note });
   if (replayed.length === 1) return 'replayed';
-  const found = await getMessageWithHistory(db, input.id);
-  if (!found) return 'not_found';
-  return found.message.status === messageStatus.dead ? 'replayed' : 'not_dead';
+  return (await getMessageWithHistory(db, input.id)) ? 'not_dead' : 'not_found';
 }
 
 /** Replays every dead letter matching a filter (up to `max`), keeping ids and correlation ids. */

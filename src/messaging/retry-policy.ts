@@ -7,8 +7,8 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-/** The default: 10 attempts, from 1 s doubling up to 10 min (about an hour in all). */
-export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 10, baseDelayMs: 1000, maxDelayMs: 600_000 };
+/** The default: 15 attempts, waits from 1 s doubling up to 10 min (30–57 min in all before a dead letter). */
+export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 15, baseDelayMs: 1000, maxDelayMs: 600_000 };
 
 /** What to do after a failed attempt. */
 export type RetryDecision =

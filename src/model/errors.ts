@@ -50,7 +50,7 @@ export function permanentError(
   return new TillbridgeError(code, message, { retryable: false, httpStatus, details });
 }
 
-/** True only for a {@link TillbridgeError} flagged retryable; unknown errors are not retried blindly. */
+/** True only for a {@link TillbridgeError} flagged retryable (the dispatcher also retries unexpected exceptions, up to its limit). */
 export function isRetryable(err: unknown): boolean {
   return err instanceof TillbridgeError && err.retryable;
 }

@@ -43,8 +43,7 @@ export function resolveSettings(
 ): Settings {
   const merged: Record<string, unknown> = {};
   for (const key of Object.keys(environment) as (keyof Settings)[]) {
-    const fromEnv = env[environment[key]];
-    const value = flags[key] ?? (fromEnv === '' ? undefined : fromEnv);
+    const value = [flags[key], env[environment[key]]].find((v) => v !== undefined && String(v).trim() !== '');
     if (value !== undefined) merged[key] = value;
   }
   const parsed = Settings.safeParse(merged);

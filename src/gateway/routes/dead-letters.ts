@@ -17,11 +17,19 @@ const Filter = z.object({
   until: z.iso.datetime({ offset: true }).optional(),
 });
 
-const ReplayBody = z.object({
-  filter: Filter.default({}),
-  max: z.number().int().min(1).max(100_000).default(10_000),
-  note: z.string().max(1000).optional(),
-});
+const ReplayBody = z
+  .object({
+    filter: Filter.default({}),
+    all: z.boolean().default(false),
+    max: z.number().int().min(1).max(100_000).default(10_000),
+    note: z.string().max(1000).optional(),
+  })
+  .refine((body) => body.all || Object.values(body.filter).some((v) => v !== undefined), {
+    error: 'name at least one filter, or send "all": true to replay every dead letter',
+    path: ['filter'],
+  });
+
+const ReplayOneBody = z.object({ note: z.string().max(1000).optional() }).default({});
 
 function toFilter(f: z.infer<typeof Filter>): DeadLetterFilter {
   return {
@@ -63,10 +71,15 @@ export async function deadLetterRoutes(app: FastifyInstance, deps: GatewayDeps):
   });
 
   app.post<{ Params: { id: string } }>('/v1/dead-letters/:id/replay', async (request, reply) => {
+    const body = ReplayOneBody.safeParse(request.body ?? undefined);
+    if (!body.success) {
+      return sendProblem(reply, problem(422, 'invalid-request', 'Invalid request', 'the replay request is not valid', { errors: violations(body.error, '') }));
+    }
     const outcome = await replayOne(deps.store.db, {
       id: request.params.id,
       actor: request.principal?.name ?? 'unknown',
       now: deps.clock.now(),
+      note: body.data.note,
     });
     if (outcome === 'not_found') return sendProblem(reply, problem(404, 'not-found', 'Not found', `no message ${request.params.id}`));
     if (outcome === 'not_dead') {

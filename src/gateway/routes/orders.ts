@@ -11,7 +11,7 @@ const traceparentPattern = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/
 
 /** POST/GET /v1/orders: durable, idempotent order intake and reads. */
 export async function orderRoutes(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
-  app.removeContentTypeParser('application/json');
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
   const reject = async (raw: string, errors: ProblemViolation[], source: string | null) => {
