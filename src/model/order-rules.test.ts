@@ -130,8 +130,8 @@ describe('parseOrder', () => {
     expect(pointersOf({ ...example(), attributes: { 'a/b~c': 5 } })).toEqual(['/attributes/a~1b~0c']);
   });
 
-  it('does not run arithmetic rules when the schema fails', () => {
-    expect(pointersOf({ ...example(), currency: 'XYZ', totals: { ...example().totals, total: 1 } })).toEqual(['/currency']);
+  it('still runs the arithmetic rules when only other fields break the schema', () => {
+    expect(pointersOf({ ...example(), currency: 'XYZ', totals: { ...example().totals, total: 1 } })).toEqual(['/currency', '/totals/total']);
   });
 
   it('assertOrder throws a 422 validation_failed error listing violations', () => {
@@ -240,5 +240,22 @@ describe('validateOrderArithmetic', () => {
   it('handles zero-decimal currencies the same way', () => {
     const order = { ...example(), currency: 'JPY' };
     expect(parseOrder(order).ok).toBe(true);
+  });
+});
+
+describe('parseOrder lists schema and arithmetic violations together', () => {
+  it('reports a bad source and a wrong subtotal in one answer', () => {
+    const order = exampleOrder({ source: 'Web Store', totals: { subtotal: 4000, discount: 500, shipping: 500, tax: 281, total: 5281 } });
+    const result = parseOrder(order);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map((e) => e.pointer).sort()).toEqual(['/source', '/totals/subtotal', '/totals/total']);
+  });
+
+  it('skips arithmetic when the amounts themselves are malformed', () => {
+    const result = parseOrder(exampleOrder({ totals: { subtotal: 'a lot' } }));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.every((e) => e.pointer.startsWith('/totals/'))).toBe(true);
   });
 });

@@ -25,8 +25,13 @@ function check(violations: Violation[], pointer: string, declared: number, sum: 
   }
 }
 
+/** The parts of an order its arithmetic depends on. */
+export type OrderAmounts = Pick<Order, 'lines' | 'shipping' | 'totals' | 'taxesIncluded'>;
+
+const OrderAmounts = Order.pick({ lines: true, shipping: true, totals: true, taxesIncluded: true });
+
 /** Checks the contract's order arithmetic and returns every violation (empty when the order adds up). */
-export function validateOrderArithmetic(order: Order): Violation[] {
+export function validateOrderArithmetic(order: OrderAmounts): Violation[] {
   const violations: Violation[] = [];
   const subtotal: Sum = { value: 0, safe: true };
   const discount: Sum = { value: 0, safe: true };
@@ -79,14 +84,13 @@ export function validateOrderArithmetic(order: Order): Violation[] {
 const parseErrorMap: z.core.$ZodErrorMap = (issue) =>
   issue.input === undefined && issue.code === 'invalid_type' ? 'is required' : undefined;
 
-/** Parses an untrusted canonical order: schema first, then (only if it passes) the arithmetic rules. */
+/** Parses an untrusted canonical order and lists every violation: schema ones, and arithmetic ones whenever the amounts themselves parse. */
 export function parseOrder(input: unknown): ParseOrderResult {
   const parsed = Order.safeParse(input, { error: parseErrorMap });
   if (!parsed.success) {
-    return {
-      ok: false,
-      errors: parsed.error.issues.map((issue) => ({ pointer: toJsonPointer(issue.path), detail: issue.message })),
-    };
+    const errors = parsed.error.issues.map((issue) => ({ pointer: toJsonPointer(issue.path), detail: issue.message }));
+    const amounts = OrderAmounts.safeParse(input);
+    return { ok: false, errors: amounts.success ? [...errors, ...validateOrderArithmetic(amounts.data)] : errors };
   }
   const errors = validateOrderArithmetic(parsed.data);
   return errors.length === 0 ? { ok: true, order: parsed.data } : { ok: false, errors };
