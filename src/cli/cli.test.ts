@@ -384,6 +384,42 @@ describe('tillbridge dead-letters on SQLite', () => {
   });
 });
 
+describe('tillbridge keys', () => {
+  it('creates a key printed once, lists it without the secret, and revokes it so the hub refuses it', async () => {
+    const data = tempDir('keys');
+    const created = await cli(['keys', 'create', '--data', data, '--name', 'storefront', '--scopes', 'orders:read,orders:write', '--rate-limit', '100/60']);
+    expect(created.code).toBe(0);
+    const key = created.stdout.trim();
+    expect(key).toMatch(/^tb_[A-Za-z0-9_-]{43}$/);
+    const id = /created (key_\w+)/.exec(created.stderr)?.[1];
+    expect(id).toBeDefined();
+
+    const listed = await cli(['keys', 'list', '--data', data, '--json']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).not.toContain(key);
+    expect(lines(listed.stdout).map((l) => JSON.parse(l))).toEqual([
+      expect.objectContaining({ id, name: 'storefront', scopes: ['orders:read', 'orders:write'], rateLimit: { limit: 100, windowSeconds: 60 }, createdBy: expect.stringMatching(/^cli:/) }),
+    ]);
+
+    const hub = await start(['--port', '0', '--data', data], { TILLBRIDGE_BOOTSTRAP_KEY: 'cli-test-bootstrap-key-0123' });
+    try {
+      expect((await fetch(`${hub.url}/v1/orders`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+      expect((await fetch(`${hub.url}/v1/keys`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(403);
+    } finally {
+      await hub.stop();
+    }
+
+    const revoked = await cli(['keys', 'revoke', id!, '--data', data]);
+    expect(revoked.code).toBe(0);
+    expect((await cli(['keys', 'list', '--data', data])).stdout.trim()).toBe('');
+    expect((await cli(['keys', 'list', '--data', data, '--all'])).stdout).toContain(id!);
+    expect((await cli(['keys', 'revoke', 'key_nope', '--data', data])).code).not.toBe(0);
+    const bad = await cli(['keys', 'create', '--data', data, '--name', 'x', '--scopes', 'root']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('scopes');
+  });
+});
+
 describe.concurrent('tillbridge start', () => {
   it('listens where it says, answers /health, and exits 0 on SIGTERM (--port winning over TILLBRIDGE_PORT)', async ({ expect }) => {
     // TILLBRIDGE_PORT=70000 alone would be refused; the flag overrides it

@@ -1,8 +1,7 @@
-import os from 'node:os';
 import type { Command } from 'commander';
 import { deadLetterPage, messageDetail, replayMatching, replayOne, type DeadLetterView } from '../messaging/index.js';
 import type { DeadLetterFilter } from '../store/index.js';
-import { openCliStore, withStoreOptions } from './store-options.js';
+import { cliActor, openCliStore, withStoreOptions } from './store-options.js';
 
 interface FilterFlags {
   type?: string;
@@ -54,10 +53,6 @@ function line(d: DeadLetterView): string {
   return [d.id, d.type, d.subject ?? '-', d.correlationId, `attempts=${d.attempts}`, d.deadAt, d.reason ?? ''].join('\t');
 }
 
-/** Who the CLI records as the replaying actor. */
-function cliActor(): string {
-  return `cli:${process.env.USER ?? os.userInfo().username}@${os.hostname()}`;
-}
 
 /** `tillbridge dead-letters list|show|replay`. */
 export function registerDeadLetterCommands(program: Command): void {

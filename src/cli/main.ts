@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerDeadLetterCommands } from './dead-letters.js';
+import { registerKeyCommands } from './keys.js';
 import { registerMigrate } from './migrate.js';
 import { registerSchemas } from './schemas.js';
 import { registerStart } from './start.js';
@@ -13,6 +14,7 @@ const program = new Command()
 registerStart(program);
 registerMigrate(program);
 registerDeadLetterCommands(program);
+registerKeyCommands(program);
 registerSchemas(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import type { Command } from 'commander';
 import { resolveSettings, type Settings } from '../runtime/index.js';
 import { migrateToLatest, openStore, type Store } from '../store/index.js';
@@ -15,4 +16,9 @@ export async function openCliStore(flags: { data?: string; databaseUrl?: string 
   const store = await openStore({ databaseUrl: settings.databaseUrl, dataDir: settings.data });
   await migrateToLatest(store);
   return { store, settings };
+}
+
+/** Who the CLI records as the actor of what it changes (audit log, replays). */
+export function cliActor(): string {
+  return `cli:${process.env.USER ?? os.userInfo().username}@${os.hostname()}`;
 }

@@ -1,6 +1,13 @@
 import Fastify, { LogController, type FastifyError } from 'fastify';
 import { TillbridgeError } from '../model/index.js';
-import { requireApiKey } from './auth.js';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import { authenticate } from './auth.js';
+import { lifecycleHeaders } from './lifecycle.js';
+import { RouteRegistry } from './route-meta.js';
+import { auditRoutes } from './routes/audit.js';
+import { keyRoutes } from './routes/keys.js';
+import { metaRoutes } from './routes/meta.js';
 import type { GatewayDeps } from './deps.js';
 import { problem, sendProblem } from './problem.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
@@ -26,6 +33,23 @@ export async function buildGateway(deps: GatewayDeps) {
     genReqId: () => deps.newId('req'),
   });
 
+  const registry = new RouteRegistry();
+  app.addHook('onRoute', (route) => {
+    const meta = route.config?.meta;
+    if (!meta && route.method === 'OPTIONS') return;
+    if (!meta) throw new Error(`route ${String(route.method)} ${route.url} declares no meta (scope, summary)`);
+    registry.add(route.method, route.url, meta);
+  });
+  app.decorate('registry', registry);
+
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+  });
+  await app.register(cors, { origin: deps.corsOrigins && deps.corsOrigins.length > 0 ? deps.corsOrigins : false });
+  app.addHook('onSend', lifecycleHeaders);
+
   app.setErrorHandler((thrown: unknown, request, reply) => {
     if (thrown instanceof TillbridgeError) {
       if (thrown.retryAfterMs !== undefined) reply.header('Retry-After', Math.ceil(thrown.retryAfterMs / 1000));
@@ -47,16 +71,29 @@ export async function buildGateway(deps: GatewayDeps) {
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
+    request.log.debug(
+      { reqId: request.id, method: request.method, route, statusCode: reply.statusCode, principal: request.principal?.id, ms: reply.elapsedTime },
+      'request completed',
+    );
     deps.metrics.httpRequests.inc({ method: request.method, route, status_code: String(reply.statusCode) });
     deps.metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
 
   await app.register(async (scope) => operationalRoutes(scope, deps));
   await app.register(async (v1) => {
-    v1.addHook('onRequest', requireApiKey(deps.resolveKey));
+    v1.addHook('onRequest', authenticate(deps.resolveKey ?? deps.apiKeys.resolve));
     await v1.register(async (scope) => orderRoutes(scope, deps));
     await v1.register(async (scope) => deadLetterRoutes(scope, deps));
+    await v1.register(async (scope) => keyRoutes(scope, deps));
+    await v1.register(async (scope) => auditRoutes(scope, deps));
+    await v1.register(async (scope) => metaRoutes(scope, { ...deps, registry }));
   });
   return app;
 }
 export type Gateway = Awaited<ReturnType<typeof buildGateway>>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    registry: RouteRegistry;
+  }
+}

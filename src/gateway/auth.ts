@@ -1,31 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from './access/api-keys.js';
+import { hasScope } from './access/scopes.js';
 import { problem, sendProblem } from './problem.js';
 
-/** Who is calling: the name recorded for audit, idempotency scope and replays. */
-export interface Principal {
-  id: string;
-  name: string;
-  scopes: string[];
-}
-
-/** Resolves an API key to a principal, or undefined when it is not valid. */
-export type KeyResolver = (key: string) => Principal | undefined | Promise<Principal | undefined>;
-
-function sha256(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
-}
-
-/**
- * The bootstrap key (TILLBRIDGE_BOOTSTRAP_KEY): accepted with every scope. Only its hash is kept
- * in memory, and comparison is constant-time.
- */
-export function bootstrapKeyResolver(bootstrapKey: string | undefined): KeyResolver {
-  if (!bootstrapKey) return () => undefined;
-  const expected = sha256(bootstrapKey);
-  return (key) =>
-    timingSafeEqual(sha256(key), expected) ? { id: 'bootstrap', name: 'bootstrap key', scopes: ['*'] } : undefined;
-}
+/** Resolves a bearer credential (API key or access token) to a principal, or undefined. */
+export type KeyResolver = (credential: string) => Principal | undefined | Promise<Principal | undefined>;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -33,24 +12,37 @@ declare module 'fastify' {
   }
 }
 
-/** An onRequest hook that demands `Authorization: Bearer <key>` and sets request.principal. */
-export function requireApiKey(resolve: KeyResolver) {
+/**
+ * An onRequest hook for authenticated routes: demands `Authorization: Bearer <credential>` (401
+ * otherwise), then the scope the route declares (403 otherwise). A route that declares no scope
+ * is refused: access fails closed.
+ */
+export function authenticate(resolve: KeyResolver) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
     if (!match) {
       return sendProblem(
         reply.header('WWW-Authenticate', 'Bearer'),
-        problem(401, 'unauthorized', 'Unauthorized', 'send an API key as Authorization: Bearer <key>'),
+        problem(401, 'unauthorized', 'Unauthorized', 'send an API key or access token as Authorization: Bearer <credential>'),
       );
     }
     const principal = await resolve(match[1] as string);
     if (!principal) {
+      request.log.info({ reqId: request.id, route: request.routeOptions.url }, 'authentication failed: unknown, revoked or expired credential');
       return sendProblem(
         reply.header('WWW-Authenticate', 'Bearer error="invalid_token"'),
-        problem(401, 'unauthorized', 'Unauthorized', 'the API key is not valid'),
+        problem(401, 'unauthorized', 'Unauthorized', 'the credential is not valid, or was revoked or has expired'),
       );
     }
     request.principal = principal;
+    const required = request.routeOptions.config.meta?.scope;
+    if (!required || (required !== 'public' && !hasScope(principal.scopes, required))) {
+      request.log.info({ reqId: request.id, principal: principal.id, requiredScope: required }, 'authorization failed: missing scope');
+      return sendProblem(
+        reply.header('WWW-Authenticate', `Bearer error="insufficient_scope", scope="${required ?? ''}"`),
+        problem(403, 'forbidden', 'Forbidden', `this route needs the scope ${required ?? '(undeclared)'}`, { requiredScope: required ?? null }),
+      );
+    }
   };
 }

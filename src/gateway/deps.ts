@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock, IdGenerator } from '../model/index.js';
 import type { OrderIntake } from '../flows/index.js';
 import type { Store } from '../store/index.js';
+import type { ApiKeys } from './access/api-keys.js';
 import type { KeyResolver } from './auth.js';
 import type { Metrics } from './metrics.js';
 
@@ -10,7 +11,9 @@ export interface GatewayDeps {
   store: Store;
   intake: OrderIntake;
   metrics: Metrics;
-  resolveKey: KeyResolver;
+  apiKeys: ApiKeys;
+  /** Resolves bearer credentials; defaults to apiKeys.resolve. */
+  resolveKey?: KeyResolver;
   clock: Clock;
   newId: IdGenerator;
   logger: Logger;
@@ -20,4 +23,6 @@ export interface GatewayDeps {
   onReplayed?(): void;
   /** Largest accepted request body in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /** Origins allowed to call the API from a browser (CORS); none by default. */
+  corsOrigins?: string[];
 }

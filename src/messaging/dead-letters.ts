@@ -4,6 +4,7 @@ import {
   listDeadLetters,
   replayDeadLetters,
   type AttemptRow,
+  type AuditContext,
   type DeadLetterFilter,
   type Db,
   type MessageRow,
@@ -97,9 +98,9 @@ export async function messageDetail(db: Db, id: string): Promise<DeadLetterView 
 /** Replays one dead letter; 'not_dead' when the message exists but is not dead-lettered. */
 export async function replayOne(
   db: Db,
-  input: { id: string; actor: string; now: number; note?: string | undefined },
+  input: { id: string; actor: string; now: number; note?: string | undefined; audit?: AuditContext },
 ): Promise<'replayed' | 'not_found' | 'not_dead'> {
-  const replayed = await replayDeadLetters(db, { ids: [input.id], actor: input.actor, now: input.now, note: input.note });
+  const replayed = await replayDeadLetters(db, { ids: [input.id], actor: input.actor, now: input.now, note: input.note, audit: input.audit });
   if (replayed.length === 1) return 'replayed';
   return (await getMessageWithHistory(db, input.id)) ? 'not_dead' : 'not_found';
 }
@@ -107,8 +108,14 @@ export async function replayOne(
 /** Replays every dead letter matching a filter (up to `max`), keeping ids and correlation ids. */
 export async function replayMatching(
   db: Db,
-  input: { filter: DeadLetterFilter; actor: string; now: number; max?: number; note?: string | undefined },
+  input: { filter: DeadLetterFilter; actor: string; now: number; max?: number; note?: string | undefined; audit?: AuditContext },
 ): Promise<string[]> {
   const ids = await deadLetterIds(db, input.filter, input.max ?? 10_000);
-  return replayDeadLetters(db, { ids, actor: input.actor, now: input.now, note: input.note });
+  return replayDeadLetters(db, {
+    ids,
+    actor: input.actor,
+    now: input.now,
+    note: input.note,
+    audit: { ...input.audit, details: { filter: input.filter, ...input.audit?.details } },
+  });
 }

@@ -1,7 +1,7 @@
 import pino, { type Logger } from 'pino';
 import { newId, systemClock, type Clock } from '../model/index.js';
 import { createOrderIntake, recordAcceptedOrder } from '../flows/index.js';
-import { bootstrapKeyResolver, buildGateway, createMetrics } from '../gateway/index.js';
+import { buildGateway, createApiKeys, createMetrics } from '../gateway/index.js';
 import { createDispatcher, type HandlerRegistration } from '../messaging/index.js';
 import { isMigrated, messageBacklog, migrateToLatest, openStore } from '../store/index.js';
 import { loadHubConfig } from './config-file.js';
@@ -56,7 +56,7 @@ export async function startHub(
     store,
     intake,
     metrics,
-    resolveKey: bootstrapKeyResolver(settings.bootstrapKey),
+    apiKeys: createApiKeys({ store, clock, newId, bootstrapKey: settings.bootstrapKey }),
     clock,
     newId,
     logger,

@@ -24,6 +24,7 @@ export {
   type DeadLetterFilter,
   type AttemptRow,
   type ReplayRow,
+  type AuditContext,
 } from './messages/dead-letters.js';
 export { messageBacklog, countMessagesByStatus } from './messages/stats.js';
 export { receiveIntoInbox, getInboxEntry, type InboxEntry } from './inbox.js';
@@ -50,3 +51,12 @@ export {
   type TestStoreFactory,
 } from './testing.js';
 export { purgeExpired, type PurgeResult } from './housekeeping.js';
+export {
+  insertApiKey,
+  findActiveApiKeyByHash,
+  getApiKey,
+  listApiKeys,
+  revokeApiKey,
+  type ApiKeyRow,
+} from './access/api-keys.js';
+export { appendAudit, listAudit, type AuditFilter, type AuditRow, type NewAuditRow } from './access/audit.js';

@@ -2,9 +2,13 @@ import { Migrator, sql, type Migration, type MigrationResult } from 'kysely';
 import type { Store } from './database.js';
 import type { Dialect } from './dialect.js';
 import { coreMigration } from './migrations/0001-core.js';
+import { apiKeysAuditMigration } from './migrations/0002-api-keys-audit.js';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '0001-core': coreMigration(dialect) };
+  return {
+    '0001-core': coreMigration(dialect),
+    '0002-api-keys-audit': apiKeysAuditMigration(dialect),
+  };
 }
 
 /**

@@ -102,6 +102,30 @@ export interface InboxTable {
   message_id: string | null;
 }
 
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  scopes: string;
+  rate_limit: string | null;
+  created_at: number;
+  created_by: string;
+  revoked_at: number | null;
+}
+
+export interface AuditLogTable {
+  seq: Generated<number>;
+  at: number;
+  actor: string;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  before: string | null;
+  after: string | null;
+  request_id: string | null;
+}
+
 /** The whole database as Kysely sees it. */
 export interface Schema {
   orders: OrdersTable;
@@ -112,4 +136,6 @@ export interface Schema {
   message_attempts: MessageAttemptsTable;
   message_replays: MessageReplaysTable;
   inbox: InboxTable;
+  api_keys: ApiKeysTable;
+  audit_log: AuditLogTable;
 }

@@ -49,7 +49,7 @@ function violations(error: z.ZodError, prefix: string): ProblemViolation[] {
 
 /** Dead letters over HTTP: list, inspect, replay one or many. */
 export async function deadLetterRoutes(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
-  app.get<{ Querystring: Record<string, string | undefined> }>('/v1/dead-letters', async (request, reply) => {
+  app.get<{ Querystring: Record<string, string | undefined> }>('/v1/dead-letters', { config: { meta: { scope: 'admin', summary: 'List dead letters, oldest first, with filters and a cursor', tags: ['dead letters'], schemas: { query: Filter } } } }, async (request, reply) => {
     const { limit: rawLimit, cursor, ...rest } = request.query;
     const errors: ProblemViolation[] = [];
     const filter = Filter.safeParse(rest);
@@ -64,13 +64,13 @@ export async function deadLetterRoutes(app: FastifyInstance, deps: GatewayDeps):
     return { data: page.data, nextCursor: page.next === null ? null : encodeCursor(page.next) };
   });
 
-  app.get<{ Params: { id: string } }>('/v1/dead-letters/:id', async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/v1/dead-letters/:id', { config: { meta: { scope: 'admin', summary: 'One message with its attempt and replay history', tags: ['dead letters'] } } }, async (request, reply) => {
     const detail = await messageDetail(deps.store.db, request.params.id);
     if (!detail) return sendProblem(reply, problem(404, 'not-found', 'Not found', `no message ${request.params.id}`));
     return detail;
   });
 
-  app.post<{ Params: { id: string } }>('/v1/dead-letters/:id/replay', async (request, reply) => {
+  app.post<{ Params: { id: string } }>('/v1/dead-letters/:id/replay', { config: { meta: { scope: 'admin', summary: 'Replay one dead letter', tags: ['dead letters'], schemas: { body: ReplayOneBody } } } }, async (request, reply) => {
     const body = ReplayOneBody.safeParse(request.body ?? undefined);
     if (!body.success) {
       return sendProblem(reply, problem(422, 'invalid-request', 'Invalid request', 'the replay request is not valid', { errors: violations(body.error, '') }));
@@ -80,6 +80,7 @@ export async function deadLetterRoutes(app: FastifyInstance, deps: GatewayDeps):
       actor: request.principal?.name ?? 'unknown',
       now: deps.clock.now(),
       note: body.data.note,
+      audit: { requestId: request.id },
     });
     if (outcome === 'not_found') return sendProblem(reply, problem(404, 'not-found', 'Not found', `no message ${request.params.id}`));
     if (outcome === 'not_dead') {
@@ -89,7 +90,7 @@ export async function deadLetterRoutes(app: FastifyInstance, deps: GatewayDeps):
     return reply.code(202).send({ replayed: [request.params.id] });
   });
 
-  app.post('/v1/dead-letters/replay', async (request, reply) => {
+  app.post('/v1/dead-letters/replay', { config: { meta: { scope: 'admin', summary: 'Replay the dead letters matching a filter', tags: ['dead letters'], schemas: { body: ReplayBody } } } }, async (request, reply) => {
     const body = ReplayBody.safeParse(request.body ?? {});
     if (!body.success) {
       return sendProblem(reply, problem(422, 'invalid-request', 'Invalid request', 'the replay request is not valid', { errors: violations(body.error, '') }));
@@ -100,6 +101,7 @@ export async function deadLetterRoutes(app: FastifyInstance, deps: GatewayDeps):
       now: deps.clock.now(),
       max: body.data.max,
       note: body.data.note,
+      audit: { requestId: request.id },
     });
     if (replayed.length > 0) deps.onReplayed?.();
     return reply.code(202).send({ replayed, count: replayed.length });

@@ -3,14 +3,14 @@ import type { GatewayDeps } from '../deps.js';
 
 /** Unauthenticated routes for orchestrators and scrapers: liveness, readiness, metrics. */
 export async function operationalRoutes(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
-  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/health', { config: { meta: { scope: 'public', summary: 'Liveness: 200 while the process serves', tags: ['operations'] } } }, async () => ({ status: 'ok' }));
 
-  app.get('/ready', async (_request, reply) => {
+  app.get('/ready', { config: { meta: { scope: 'public', summary: 'Readiness: 200 once the store is reachable and migrated, else 503', tags: ['operations'] } } }, async (_request, reply) => {
     const ready = await deps.isReady().catch(() => false);
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable' });
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', { config: { meta: { scope: 'public', summary: 'Prometheus metrics', tags: ['operations'] } } }, async (_request, reply) => {
     const text = await deps.metrics.registry.metrics();
     return reply.type(deps.metrics.registry.contentType).send(text);
   });

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { parseOrder } from '../../model/index.js';
+import { Order, parseOrder } from '../../model/index.js';
 import { decodeCursor, getOrderWithTimeline, listOrders, isOrderStatus } from '../../flows/index.js';
 import { insertRejectedPayload } from '../../store/index.js';
 import type { GatewayDeps } from '../deps.js';
@@ -26,7 +26,7 @@ export async function orderRoutes(app: FastifyInstance, deps: GatewayDeps): Prom
     });
   };
 
-  app.post('/v1/orders', async (request, reply) => {
+  app.post('/v1/orders', { config: { meta: { scope: 'orders:write', summary: 'Submit a canonical order (idempotent)', tags: ['orders'], schemas: { body: Order } } } }, async (request, reply) => {
     const raw = typeof request.body === 'string' ? request.body : '';
     const key = request.headers['idempotency-key'];
     if (Array.isArray(key) || (typeof key === 'string' && (key.length === 0 || key.length > 255))) {
@@ -64,13 +64,13 @@ export async function orderRoutes(app: FastifyInstance, deps: GatewayDeps): Prom
     return result.body;
   });
 
-  app.get<{ Params: { id: string } }>('/v1/orders/:id', async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/v1/orders/:id', { config: { meta: { scope: 'orders:read', summary: 'One order with its status and timeline', tags: ['orders'] } } }, async (request, reply) => {
     const order = await getOrderWithTimeline(deps.store.db, request.params.id);
     if (!order) return sendProblem(reply, problem(404, 'not-found', 'Not found', `no order ${request.params.id}`));
     return order;
   });
 
-  app.get<{ Querystring: Record<string, string | undefined> }>('/v1/orders', async (request, reply) => {
+  app.get<{ Querystring: Record<string, string | undefined> }>('/v1/orders', { config: { meta: { scope: 'orders:read', summary: 'List orders, newest first, with filters and a cursor', tags: ['orders'] } } }, async (request, reply) => {
     const { source, status, cursor } = request.query;
     const errors: ProblemViolation[] = [];
     if (source !== undefined && !sourcePattern.test(source)) errors.push({ pointer: '/query/source', detail: 'source must match ^[a-z0-9][a-z0-9_-]{0,63}$' });

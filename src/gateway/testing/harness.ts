@@ -2,7 +2,7 @@ import pino from 'pino';
 import { createOrderIntake, type OrderIntake } from '../../flows/index.js';
 import { newId, systemClock } from '../../model/index.js';
 import { isMigrated, messageBacklog, type Store, type TestStoreFactory } from '../../store/index.js';
-import { bootstrapKeyResolver, buildGateway, createMetrics, type Gateway } from '../index.js';
+import { buildGateway, createApiKeys, createMetrics, type ApiKeys, type Gateway } from '../index.js';
 
 /** The bootstrap key every test gateway accepts. */
 export const testKey = 'test-bootstrap-key-0123456789';
@@ -14,21 +14,27 @@ export interface TestGateway {
   app: Gateway;
   store: Store;
   intake: OrderIntake;
+  apiKeys: ApiKeys;
   /** How many times the gateway called onReplayed. */
   replayNotifications: number;
   close(): Promise<void>;
 }
 
 /** Builds a gateway on a fresh, isolated store of the factory's engine. */
-export async function startTestGateway(factory: TestStoreFactory): Promise<TestGateway> {
+export async function startTestGateway(
+  factory: TestStoreFactory,
+  options: { logger?: pino.Logger; corsOrigins?: string[] } = {},
+): Promise<TestGateway> {
   const store = await factory.open();
-  const logger = pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const apiKeys = createApiKeys({ store, clock: systemClock, newId, bootstrapKey: testKey });
   const intake = createOrderIntake({ store, clock: systemClock, newId });
   const metrics = createMetrics(() => messageBacklog(store.db));
   const harness: TestGateway = {
     app: undefined as unknown as Gateway,
     store,
     intake,
+    apiKeys,
     replayNotifications: 0,
     async close() {
       await harness.app?.close();
@@ -40,7 +46,8 @@ export async function startTestGateway(factory: TestStoreFactory): Promise<TestG
     store,
     intake,
     metrics,
-    resolveKey: bootstrapKeyResolver(testKey),
+    apiKeys,
+    corsOrigins: options.corsOrigins,
     clock: systemClock,
     newId,
     logger,

@@ -1,6 +1,13 @@
 import { sql, type Selectable } from 'kysely';
 import type { MessageAttemptsTable, MessageReplaysTable } from '../schema.js';
+import { appendAudit } from '../access/audit.js';
 import { messageStatus, type Db, type MessageRow } from './types.js';
+
+/** Extra context recorded in the audit entry of a replay. */
+export interface AuditContext {
+  requestId?: string | undefined;
+  details?: Record<string, unknown>;
+}
 
 /** Filters for listing and bulk-replaying dead letters; all optional, combined with AND. */
 export interface DeadLetterFilter {
@@ -86,7 +93,7 @@ export async function getMessageWithHistory(
  */
 export async function replayDeadLetters(
   db: Db,
-  input: { ids: string[]; actor: string; now: number; note?: string | undefined },
+  input: { ids: string[]; actor: string; now: number; note?: string | undefined; audit?: AuditContext | undefined },
 ): Promise<string[]> {
   if (input.ids.length === 0) return [];
   return db.transaction().execute(async (trx) => {
@@ -113,6 +120,18 @@ export async function replayDeadLetters(
         .insertInto('message_replays')
         .values(replayed.map((id) => ({ message_id: id, at: input.now, actor: input.actor, note: input.note ?? null })))
         .execute();
+      await appendAudit(trx, [
+        {
+          at: input.now,
+          actor: input.actor,
+          action: replayed.length === 1 && input.ids.length === 1 ? 'dead_letter.replay' : 'dead_letter.replay_bulk',
+          resource_type: 'message',
+          resource_id: replayed.length === 1 ? (replayed[0] as string) : null,
+          before: JSON.stringify({ status: messageStatus.dead }),
+          after: JSON.stringify({ status: messageStatus.pending, replayed, note: input.note ?? null, ...input.audit?.details }),
+          request_id: input.audit?.requestId ?? null,
+        },
+      ]);
     }
     return replayed;
   });

@@ -1,0 +1,37 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { AuditLogTable } from '../schema.js';
+import type { Db } from '../messages/types.js';
+
+/** An audit entry as stored. */
+export type AuditRow = Selectable<AuditLogTable>;
+/** An audit entry to record. */
+export type NewAuditRow = Omit<Insertable<AuditLogTable>, 'seq'>;
+
+/** Records admin actions; call inside the transaction that performs them. */
+export async function appendAudit(db: Db, rows: NewAuditRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insertInto('audit_log').values(rows).execute();
+}
+
+/** Filters for reading the audit log; all optional, combined with AND. */
+export interface AuditFilter {
+  actor?: string | undefined;
+  action?: string | undefined;
+  resourceType?: string | undefined;
+  resourceId?: string | undefined;
+  since?: number | undefined;
+  until?: number | undefined;
+}
+
+/** Audit entries newest first, paging by sequence number (`before` is exclusive). */
+export async function listAudit(db: Db, filter: AuditFilter, page: { limit: number; before?: number | undefined }): Promise<AuditRow[]> {
+  let q = db.selectFrom('audit_log').selectAll();
+  if (filter.actor) q = q.where('actor', '=', filter.actor);
+  if (filter.action) q = q.where('action', '=', filter.action);
+  if (filter.resourceType) q = q.where('resource_type', '=', filter.resourceType);
+  if (filter.resourceId) q = q.where('resource_id', '=', filter.resourceId);
+  if (filter.since !== undefined) q = q.where('at', '>=', filter.since);
+  if (filter.until !== undefined) q = q.where('at', '<', filter.until);
+  if (page.before !== undefined) q = q.where('seq', '<', page.before);
+  return q.orderBy('seq', 'desc').limit(page.limit).execute();
+}
