@@ -1,1 +1,2 @@
 export * from './order-to-cash/index.js';
+export { publishedEvents } from './published-events.js';
