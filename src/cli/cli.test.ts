@@ -401,13 +401,16 @@ describe('tillbridge keys', () => {
       expect.objectContaining({ id, name: 'storefront', scopes: ['orders:read', 'orders:write'], rateLimit: { limit: 100, windowSeconds: 60 }, createdBy: expect.stringMatching(/^cli:/) }),
     ]);
 
-    const hub = await start(['--port', '0', '--data', data], { TILLBRIDGE_BOOTSTRAP_KEY: 'cli-test-bootstrap-key-0123' });
+    const hub = await start(['--port', '0', '--data', data, '--log-level', 'trace'], { TILLBRIDGE_BOOTSTRAP_KEY: 'cli-test-bootstrap-key-0123' });
     try {
       expect((await fetch(`${hub.url}/v1/orders`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
       expect((await fetch(`${hub.url}/v1/keys`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(403);
+      expect((await fetch(`${hub.url}/v1/keys`, { headers: { authorization: `Bearer ${key}x` } })).status).toBe(401);
     } finally {
       await hub.stop();
     }
+    expect(hub.output()).not.toContain(key);
+    expect(hub.output()).not.toContain('cli-test-bootstrap-key-0123');
 
     const revoked = await cli(['keys', 'revoke', id!, '--data', data]);
     expect(revoked.code).toBe(0);
