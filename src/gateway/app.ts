@@ -7,10 +7,14 @@ import { lifecycleHeaders } from './lifecycle.js';
 import { RouteRegistry } from './route-meta.js';
 import { auditRoutes } from './routes/audit.js';
 import { keyRoutes } from './routes/keys.js';
+import { oauthRoutes } from './routes/oauth.js';
+import { oauthEndpoints } from './oauth/endpoints.js';
+import { bearerResolver } from './oauth/resolver.js';
 import { metaRoutes } from './routes/meta.js';
 import type { GatewayDeps } from './deps.js';
 import { problem, sendProblem } from './problem.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
+import { docsRoutes } from './routes/docs.js';
 import { operationalRoutes } from './routes/operational.js';
 import { orderRoutes } from './routes/orders.js';
 
@@ -80,11 +84,14 @@ export async function buildGateway(deps: GatewayDeps) {
   });
 
   await app.register(async (scope) => operationalRoutes(scope, deps));
+  await app.register(async (scope) => oauthEndpoints(scope, deps));
+  await app.register(async (scope) => docsRoutes(scope, { registry }));
   await app.register(async (v1) => {
-    v1.addHook('onRequest', authenticate(deps.resolveKey ?? deps.apiKeys.resolve));
+    v1.addHook('onRequest', authenticate(deps.resolveKey ?? bearerResolver(deps)));
     await v1.register(async (scope) => orderRoutes(scope, deps));
     await v1.register(async (scope) => deadLetterRoutes(scope, deps));
     await v1.register(async (scope) => keyRoutes(scope, deps));
+    await v1.register(async (scope) => oauthRoutes(scope, deps));
     await v1.register(async (scope) => auditRoutes(scope, deps));
     await v1.register(async (scope) => metaRoutes(scope, { ...deps, registry }));
   });

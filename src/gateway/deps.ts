@@ -5,6 +5,7 @@ import type { Store } from '../store/index.js';
 import type { ApiKeys } from './access/api-keys.js';
 import type { KeyResolver } from './auth.js';
 import type { Metrics } from './metrics.js';
+import type { OAuth } from './oauth/service.js';
 
 /** What the HTTP gateway is built from. */
 export interface GatewayDeps {
@@ -12,7 +13,9 @@ export interface GatewayDeps {
   intake: OrderIntake;
   metrics: Metrics;
   apiKeys: ApiKeys;
-  /** Resolves bearer credentials; defaults to apiKeys.resolve. */
+  /** OAuth2 client credentials (clients, token endpoint, JWKS); without it those routes are absent. */
+  oauth?: OAuth;
+  /** Resolves bearer credentials; defaults to OAuth access tokens (JWT-shaped) and else apiKeys.resolve. */
   resolveKey?: KeyResolver;
   clock: Clock;
   newId: IdGenerator;

@@ -6,3 +6,6 @@ export { RouteRegistry, type RegisteredRoute, type RouteMeta, type RouteLifecycl
 export type { GatewayDeps } from './deps.js';
 export { createMetrics, type Metrics } from './metrics.js';
 export { problem, sendProblem, type Problem, type ProblemViolation } from './problem.js';
+export { createOAuth, tokenAudience, type OAuth, type IssuedToken } from './oauth/service.js';
+export { NewOAuthClient, type OAuthClients, type OAuthClientView } from './oauth/clients.js';
+export { bearerResolver, looksLikeJwt } from './oauth/resolver.js';

@@ -1,7 +1,7 @@
 import pino, { type Logger } from 'pino';
 import { newId, systemClock, type Clock } from '../model/index.js';
 import { createOrderIntake, recordAcceptedOrder } from '../flows/index.js';
-import { buildGateway, createApiKeys, createMetrics } from '../gateway/index.js';
+import { buildGateway, createApiKeys, createMetrics, createOAuth } from '../gateway/index.js';
 import { createDispatcher, type HandlerRegistration } from '../messaging/index.js';
 import { isMigrated, messageBacklog, migrateToLatest, openStore } from '../store/index.js';
 import { loadHubConfig } from './config-file.js';
@@ -57,6 +57,7 @@ export async function startHub(
     intake,
     metrics,
     apiKeys: createApiKeys({ store, clock, newId, bootstrapKey: settings.bootstrapKey }),
+    oauth: createOAuth({ store, clock, newId, tokenTtlSeconds: settings.oauthTokenTtlSeconds }),
     clock,
     newId,
     logger,

@@ -16,6 +16,7 @@ export const Settings = z.object({
   leaseMs: z.coerce.number().int().min(100).default(30_000),
   pollMs: z.coerce.number().int().min(10).default(200),
   retentionDays: z.coerce.number().min(1).default(7),
+  oauthTokenTtlSeconds: z.coerce.number().int().min(60).max(86_400).default(900),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -31,6 +32,7 @@ const environment: Record<keyof Settings, string> = {
   leaseMs: 'TILLBRIDGE_LEASE_MS',
   pollMs: 'TILLBRIDGE_POLL_MS',
   retentionDays: 'TILLBRIDGE_RETENTION_DAYS',
+  oauthTokenTtlSeconds: 'TILLBRIDGE_OAUTH_TOKEN_TTL_SECONDS',
 };
 
 /** The environment variable behind each setting, for help texts and docs. */

@@ -60,3 +60,18 @@ export {
   type ApiKeyRow,
 } from './access/api-keys.js';
 export { appendAudit, listAudit, type AuditFilter, type AuditRow, type NewAuditRow } from './access/audit.js';
+export {
+  insertOAuthClient,
+  getOAuthClient,
+  findActiveOAuthClient,
+  listOAuthClients,
+  deleteOAuthClient,
+  type OAuthClientRow,
+} from './access/oauth-clients.js';
+export {
+  insertSigningKey,
+  listActiveSigningKeys,
+  listPublishedSigningKeys,
+  retireSigningKeys,
+  type SigningKeyRow,
+} from './access/signing-keys.js';

@@ -3,11 +3,13 @@ import type { Store } from './database.js';
 import type { Dialect } from './dialect.js';
 import { coreMigration } from './migrations/0001-core.js';
 import { apiKeysAuditMigration } from './migrations/0002-api-keys-audit.js';
+import { oauthMigration } from './migrations/0003-oauth.js';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001-core': coreMigration(dialect),
     '0002-api-keys-audit': apiKeysAuditMigration(dialect),
+    '0003-oauth': oauthMigration(),
   };
 }
 

@@ -126,6 +126,26 @@ export interface AuditLogTable {
   request_id: string | null;
 }
 
+export interface OAuthClientsTable {
+  id: string;
+  name: string;
+  secret_hash: string;
+  scopes: string;
+  rate_limit: string | null;
+  created_at: number;
+  created_by: string;
+  deleted_at: number | null;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  public_jwk: string;
+  private_jwk: string;
+  created_at: number;
+  retired_at: number | null;
+}
+
 /** The whole database as Kysely sees it. */
 export interface Schema {
   orders: OrdersTable;
@@ -138,4 +158,6 @@ export interface Schema {
   inbox: InboxTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
+  oauth_clients: OAuthClientsTable;
+  signing_keys: SigningKeysTable;
 }

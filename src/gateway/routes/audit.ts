@@ -6,6 +6,7 @@ import type { GatewayDeps } from '../deps.js';
 import { problem, sendProblem, type ProblemViolation } from '../problem.js';
 import { parseLimit } from './paging.js';
 import { zodViolations } from './request.js';
+import { AuditPage } from './responses.js';
 
 const AuditQuery = z.object({
   actor: z.string().min(1).optional(),
@@ -24,7 +25,7 @@ function parseJson(text: string | null): unknown {
 
 /** GET /v1/audit: who did what to which resource, when, with before and after. */
 export async function auditRoutes(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
-  app.get('/v1/audit', { config: { meta: { scope: 'admin', summary: 'Read the audit log of admin actions, newest first', tags: ['access'], schemas: { query: AuditQuery } } } }, async (request, reply) => {
+  app.get('/v1/audit', { config: { meta: { scope: 'admin', summary: 'Read the audit log of admin actions, newest first', tags: ['access'], schemas: { query: AuditQuery, responses: { 200: { description: 'A page of audit entries', schema: AuditPage } } } } } }, async (request, reply) => {
     const query = AuditQuery.safeParse(request.query);
     const errors: ProblemViolation[] = query.success ? [] : zodViolations(query.error, '/query');
     const limit = parseLimit(query.data?.limit, errors);

@@ -6,6 +6,8 @@ import type { DeadLetterFilter } from '../../store/index.js';
 import type { GatewayDeps } from '../deps.js';
 import { problem, sendProblem, type ProblemViolation } from '../problem.js';
 import { parseLimit } from './paging.js';
+import { ProblemSchema } from '../openapi/problem-schema.js';
+import { DeadLetterPage, DeadLetterView, PageQuery, ReplayResponse } from './responses.js';
 
 const Filter = z.object({
   type: z.string().min(1).optional(),
@@ -49,7 +51,7 @@ function violations(error: z.ZodError, prefix: string): ProblemViolation[] {
 
 /** Dead letters over HTTP: list, inspect, replay one or many. */
 export async function deadLetterRoutes(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
-  app.get<{ Querystring: Record<string, string | undefined> }>('/v1/dead-letters', { config: { meta: { scope: 'admin', summary: 'List dead letters, oldest first, with filters and a cursor', tags: ['dead letters'], schemas: { query: Filter } } } }, async (request, reply) => {
+  app.get<{ Querystring: Record<string, string | undefined> }>('/v1/dead-letters', { config: { meta: { scope: 'admin', summary: 'List dead letters, oldest first, with filters and a cursor', tags: ['dead letters'], schemas: { query: Filter.extend(PageQuery.shape), responses: { 200: { description: 'A page of dead letters', schema: DeadLetterPage } } } } } }, async (request, reply) => {
     const { limit: rawLimit, cursor, ...rest } = request.query;
     const errors: ProblemViolation[] = [];
     const filter = Filter.safeParse(rest);
@@ -64,13 +66,13 @@ export async function deadLetterRoutes(app: FastifyInstance, deps: GatewayDeps):
     return { data: page.data, nextCursor: page.next === null ? null : encodeCursor(page.next) };
   });
 
-  app.get<{ Params: { id: string } }>('/v1/dead-letters/:id', { config: { meta: { scope: 'admin', summary: 'One message with its attempt and replay history', tags: ['dead letters'] } } }, async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/v1/dead-letters/:id', { config: { meta: { scope: 'admin', summary: 'One message with its attempt and replay history', tags: ['dead letters'], schemas: { responses: { 200: { description: 'The message with its history', schema: DeadLetterView } } } } } }, async (request, reply) => {
     const detail = await messageDetail(deps.store.db, request.params.id);
     if (!detail) return sendProblem(reply, problem(404, 'not-found', 'Not found', `no message ${request.params.id}`));
     return detail;
   });
 
-  app.post<{ Params: { id: string } }>('/v1/dead-letters/:id/replay', { config: { meta: { scope: 'admin', summary: 'Replay one dead letter', tags: ['dead letters'], schemas: { body: ReplayOneBody } } } }, async (request, reply) => {
+  app.post<{ Params: { id: string } }>('/v1/dead-letters/:id/replay', { config: { meta: { scope: 'admin', summary: 'Replay one dead letter', tags: ['dead letters'], schemas: { body: ReplayOneBody, responses: { 202: { description: 'Replayed: back in the outbox', schema: ReplayResponse }, 409: { description: 'The message is not a dead letter', schema: ProblemSchema } } } } } }, async (request, reply) => {
     const body = ReplayOneBody.safeParse(request.body ?? undefined);
     if (!body.success) {
       return sendProblem(reply, problem(422, 'invalid-request', 'Invalid request', 'the replay request is not valid', { errors: violations(body.error, '') }));
@@ -90,7 +92,7 @@ export async function deadLetterRoutes(app: FastifyInstance, deps: GatewayDeps):
     return reply.code(202).send({ replayed: [request.params.id] });
   });
 
-  app.post('/v1/dead-letters/replay', { config: { meta: { scope: 'admin', summary: 'Replay the dead letters matching a filter', tags: ['dead letters'], schemas: { body: ReplayBody } } } }, async (request, reply) => {
+  app.post('/v1/dead-letters/replay', { config: { meta: { scope: 'admin', summary: 'Replay the dead letters matching a filter', tags: ['dead letters'], schemas: { body: ReplayBody, responses: { 202: { description: 'The ids replayed and their count', schema: ReplayResponse } } } } } }, async (request, reply) => {
     const body = ReplayBody.safeParse(request.body ?? {});
     if (!body.success) {
       return sendProblem(reply, problem(422, 'invalid-request', 'Invalid request', 'the replay request is not valid', { errors: violations(body.error, '') }));

@@ -5,9 +5,16 @@ import { insertRejectedPayload } from '../../store/index.js';
 import type { GatewayDeps } from '../deps.js';
 import { isProblem, problem, sendProblem, type ProblemViolation } from '../problem.js';
 import { parseLimit } from './paging.js';
+import { ProblemSchema } from '../openapi/problem-schema.js';
+import { OrderAcceptedResponse, OrderDetail, OrderDuplicateResponse, OrderListQuery, OrderPage } from './responses.js';
 
 const sourcePattern = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const traceparentPattern = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+const intakeResponses = {
+  201: { description: 'Accepted: the order is stored durably and processing starts', schema: OrderAcceptedResponse },
+  200: { description: 'This order was already stored with the same content', schema: OrderDuplicateResponse },
+  409: { description: 'An order with this source and external id exists with different content', schema: ProblemSchema },
+};
 
 /** POST/GET /v1/orders: durable, idempotent order intake and reads. */
 export async function orderRoutes(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
@@ -26,7 +33,7 @@ export async function orderRoutes(app: FastifyInstance, deps: GatewayDeps): Prom
     });
   };
 
-  app.post('/v1/orders', { config: { meta: { scope: 'orders:write', summary: 'Submit a canonical order (idempotent)', tags: ['orders'], schemas: { body: Order } } } }, async (request, reply) => {
+  app.post('/v1/orders', { config: { meta: { scope: 'orders:write', summary: 'Submit a canonical order (idempotent)', tags: ['orders'], schemas: { body: Order, responses: intakeResponses } } } }, async (request, reply) => {
     const raw = typeof request.body === 'string' ? request.body : '';
     const key = request.headers['idempotency-key'];
     if (Array.isArray(key) || (typeof key === 'string' && (key.length === 0 || key.length > 255))) {
@@ -64,13 +71,13 @@ export async function orderRoutes(app: FastifyInstance, deps: GatewayDeps): Prom
     return result.body;
   });
 
-  app.get<{ Params: { id: string } }>('/v1/orders/:id', { config: { meta: { scope: 'orders:read', summary: 'One order with its status and timeline', tags: ['orders'] } } }, async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/v1/orders/:id', { config: { meta: { scope: 'orders:read', summary: 'One order with its status and timeline', tags: ['orders'], schemas: { responses: { 200: { description: 'The order with its timeline', schema: OrderDetail } } } } } }, async (request, reply) => {
     const order = await getOrderWithTimeline(deps.store.db, request.params.id);
     if (!order) return sendProblem(reply, problem(404, 'not-found', 'Not found', `no order ${request.params.id}`));
     return order;
   });
 
-  app.get<{ Querystring: Record<string, string | undefined> }>('/v1/orders', { config: { meta: { scope: 'orders:read', summary: 'List orders, newest first, with filters and a cursor', tags: ['orders'] } } }, async (request, reply) => {
+  app.get<{ Querystring: Record<string, string | undefined> }>('/v1/orders', { config: { meta: { scope: 'orders:read', summary: 'List orders, newest first, with filters and a cursor', tags: ['orders'], schemas: { query: OrderListQuery, responses: { 200: { description: 'A page of orders', schema: OrderPage } } } } } }, async (request, reply) => {
     const { source, status, cursor } = request.query;
     const errors: ProblemViolation[] = [];
     if (source !== undefined && !sourcePattern.test(source)) errors.push({ pointer: '/query/source', detail: 'source must match ^[a-z0-9][a-z0-9_-]{0,63}$' });

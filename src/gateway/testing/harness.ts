@@ -1,8 +1,8 @@
 import pino from 'pino';
 import { createOrderIntake, type OrderIntake } from '../../flows/index.js';
-import { newId, systemClock } from '../../model/index.js';
+import { newId, systemClock, type Clock } from '../../model/index.js';
 import { isMigrated, messageBacklog, type Store, type TestStoreFactory } from '../../store/index.js';
-import { buildGateway, createApiKeys, createMetrics, type ApiKeys, type Gateway } from '../index.js';
+import { buildGateway, createApiKeys, createMetrics, createOAuth, type ApiKeys, type Gateway, type OAuth } from '../index.js';
 
 /** The bootstrap key every test gateway accepts. */
 export const testKey = 'test-bootstrap-key-0123456789';
@@ -15,6 +15,7 @@ export interface TestGateway {
   store: Store;
   intake: OrderIntake;
   apiKeys: ApiKeys;
+  oauth: OAuth;
   /** How many times the gateway called onReplayed. */
   replayNotifications: number;
   close(): Promise<void>;
@@ -23,18 +24,20 @@ export interface TestGateway {
 /** Builds a gateway on a fresh, isolated store of the factory's engine. */
 export async function startTestGateway(
   factory: TestStoreFactory,
-  options: { logger?: pino.Logger; corsOrigins?: string[] } = {},
+  options: { logger?: pino.Logger; corsOrigins?: string[]; /** The clock OAuth tokens are issued and verified by. */ oauthClock?: Clock } = {},
 ): Promise<TestGateway> {
   const store = await factory.open();
   const logger = options.logger ?? pino({ level: 'silent' });
   const apiKeys = createApiKeys({ store, clock: systemClock, newId, bootstrapKey: testKey });
   const intake = createOrderIntake({ store, clock: systemClock, newId });
+  const oauth = createOAuth({ store, clock: options.oauthClock ?? systemClock, newId });
   const metrics = createMetrics(() => messageBacklog(store.db));
   const harness: TestGateway = {
     app: undefined as unknown as Gateway,
     store,
     intake,
     apiKeys,
+    oauth,
     replayNotifications: 0,
     async close() {
       await harness.app?.close();
@@ -47,6 +50,7 @@ export async function startTestGateway(
     intake,
     metrics,
     apiKeys,
+    oauth,
     corsOrigins: options.corsOrigins,
     clock: systemClock,
     newId,
