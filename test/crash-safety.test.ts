@@ -49,6 +49,7 @@ describe.each(engines)('crash safety on $name', (engine) => {
 
   it.skipIf(engine.skipReason !== null)('kill -9 during a burst of orders, and again during message handling, loses nothing acknowledged and duplicates nothing', async () => {
     const data = fs.mkdtempSync(path.join(os.tmpdir(), 'tillbridge-crash-'));
+    cleanups.push(async () => fs.rmSync(data, { recursive: true, force: true }));
     let databaseUrl: string | undefined;
     if (engine.name === 'postgres') {
       const database = await createScratchDatabase('tb_crash');

@@ -60,7 +60,13 @@ export async function openTestSqlite(): Promise<Store> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tillbridge-test-'));
   const store = await openStore({ dataDir });
   await migrateToLatest(store);
-  return store;
+  return {
+    ...store,
+    close: async () => {
+      await store.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A migrated PostgreSQL store in a new schema of its own. */
