@@ -43,9 +43,9 @@ function startHub(args: string[]): Promise<{ child: ChildProcess; url: string }>
   });
 }
 
-function runLoad(url: string, secs: number, prefix: string): Promise<LoadResult> {
+function runLoad(url: string, secs: number, prefix: string, credential = key): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [loader, url, key, String(connections), String(secs), prefix], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [loader, url, credential, String(connections), String(secs), prefix], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load generator exited with ${code}`))));
@@ -58,13 +58,26 @@ function rssMiB(pid: number): number {
   return kb / 1024;
 }
 
-async function intakeBench(engine: string, location: { data: string; databaseUrl?: string }) {
+/** An API key with a rate limit far above the load, so auth and rate limiting run but never throttle. */
+async function createRateLimitedKey(url: string): Promise<string> {
+  const res = await fetch(`${url}/v1/keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bench', scopes: ['orders:write'], rateLimit: { limit: 1_000_000, windowSeconds: 1 } }),
+  });
+  if (res.status !== 201) throw new Error(`creating the bench key failed with ${res.status}`);
+  return ((await res.json()) as { key: string }).key;
+}
+
+async function intakeBench(engine: string, location: { data: string; databaseUrl?: string }, rateLimited = false) {
   const args = ['--data', location.data, ...(location.databaseUrl ? ['--database-url', location.databaseUrl] : [])];
   const { child, url } = await startHub(args);
-  await runLoad(url, 2, `${engine}-warm`);
+  const credential = rateLimited ? await createRateLimitedKey(url) : key;
+  engine = rateLimited ? `${engine}-key` : engine;
+  await runLoad(url, 2, `${engine}-warm`, credential);
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMiB(child.pid!))), 200);
-  const result = await runLoad(url, seconds, `${engine}-run`);
+  const result = await runLoad(url, seconds, `${engine}-run`, credential);
   const store = await openStore({ databaseUrl: location.databaseUrl, dataDir: location.data });
   const loadEnded = Date.now();
   for (;;) {
@@ -115,6 +128,7 @@ async function dispatchBench(engine: string, keyed: boolean) {
 
 async function main() {
   const rows: string[][] = [];
+  const notes: string[] = [];
   const pgProblem = await postgresProblem();
   for (const engine of ['sqlite', 'postgres']) {
     if (engine === 'postgres' && pgProblem) {
@@ -144,6 +158,19 @@ async function main() {
         plain.toFixed(0),
         keyed.toFixed(0),
       ]);
+      process.stderr.write(`bench: ${engine} HTTP intake through an API key with a rate limit…\n`);
+      const keyData = fs.mkdtempSync(path.join(os.tmpdir(), `tillbridge-bench-${engine}-key-`));
+      const keyDatabase = engine === 'postgres' ? await createScratchDatabase('tb_bench_key') : undefined;
+      try {
+        const limited = await intakeBench(engine, { data: keyData, ...(keyDatabase ? { databaseUrl: keyDatabase.url } : {}) }, true);
+        const l = limited.result;
+        rows.push([`${engine} (key + rate limit)`, (limited.acknowledged / seconds).toFixed(0), (limited.acknowledged / (seconds + limited.drainSeconds)).toFixed(0), String(l.p50), String(l.p99), String(l.max), String(l.total - limited.acknowledged + l.errors + l.timeouts), `${limited.stored}/${limited.acknowledged}`, limited.peakRss.toFixed(0), '-', '-']);
+        const overhead = (1 - limited.acknowledged / Math.max(1, intake.acknowledged)) * 100;
+        notes.push(`${engine}: gateway overhead (API key + rate limiting vs bootstrap key) ${overhead.toFixed(1)}% orders/s, p99 ${r.p99} → ${l.p99} ms`);
+      } finally {
+        await keyDatabase?.drop();
+        fs.rmSync(keyData, { recursive: true, force: true });
+      }
     } finally {
       await database?.drop();
       fs.rmSync(data, { recursive: true, force: true });
@@ -155,6 +182,7 @@ async function main() {
   process.stdout.write(`\nTillbridge bench — ${os.cpus().length} cores, Node ${process.version}, ${connections} clients × ${seconds} s, ${dispatchCount} messages\n`);
   process.stdout.write(`${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
   for (const row of rows) process.stdout.write(`${line(row)}\n`);
+  for (const note of notes) process.stdout.write(`${note}\n`);
 }
 
 main().catch((error: unknown) => {

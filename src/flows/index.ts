@@ -1,2 +1,3 @@
 export * from './order-to-cash/index.js';
 export { publishedEvents } from './published-events.js';
+export * from './subscriptions/index.js';

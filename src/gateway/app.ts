@@ -3,9 +3,11 @@ import { TillbridgeError } from '../model/index.js';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import { authenticate } from './auth.js';
+import { rateLimit } from './rate-limit/hook.js';
 import { lifecycleHeaders } from './lifecycle.js';
 import { RouteRegistry } from './route-meta.js';
 import { auditRoutes } from './routes/audit.js';
+import { subscriptionRoutes } from './routes/subscriptions.js';
 import { keyRoutes } from './routes/keys.js';
 import { oauthRoutes } from './routes/oauth.js';
 import { oauthEndpoints } from './oauth/endpoints.js';
@@ -88,11 +90,13 @@ export async function buildGateway(deps: GatewayDeps) {
   await app.register(async (scope) => docsRoutes(scope, { registry }));
   await app.register(async (v1) => {
     v1.addHook('onRequest', authenticate(deps.resolveKey ?? bearerResolver(deps)));
+    v1.addHook('onRequest', rateLimit(deps));
     await v1.register(async (scope) => orderRoutes(scope, deps));
     await v1.register(async (scope) => deadLetterRoutes(scope, deps));
     await v1.register(async (scope) => keyRoutes(scope, deps));
     await v1.register(async (scope) => oauthRoutes(scope, deps));
     await v1.register(async (scope) => auditRoutes(scope, deps));
+    await v1.register(async (scope) => subscriptionRoutes(scope, deps));
     await v1.register(async (scope) => metaRoutes(scope, { ...deps, registry }));
   });
   return app;

@@ -6,6 +6,7 @@ import type { ApiKeys } from './access/api-keys.js';
 import type { KeyResolver } from './auth.js';
 import type { Metrics } from './metrics.js';
 import type { OAuth } from './oauth/service.js';
+import type { RateLimiter } from './rate-limit/limiter.js';
 
 /** What the HTTP gateway is built from. */
 export interface GatewayDeps {
@@ -28,4 +29,6 @@ export interface GatewayDeps {
   bodyLimit?: number;
   /** Origins allowed to call the API from a browser (CORS); none by default. */
   corsOrigins?: string[];
+  /** Per-principal rate limiting of /v1; defaults to store-backed buckets with the default policy (6000/60 s). */
+  rateLimiter?: RateLimiter;
 }

@@ -9,3 +9,6 @@ export { problem, sendProblem, type Problem, type ProblemViolation } from './pro
 export { createOAuth, tokenAudience, type OAuth, type IssuedToken } from './oauth/service.js';
 export { NewOAuthClient, type OAuthClients, type OAuthClientView } from './oauth/clients.js';
 export { bearerResolver, looksLikeJwt } from './oauth/resolver.js';
+export { createRateLimiter, type RateLimiter, type RateDecision } from './rate-limit/limiter.js';
+export { defaultRateLimit, parseRateLimitSetting, type RouteRateLimit } from './rate-limit/policy.js';
+export { storeBuckets, memoryBuckets, type SharedBuckets } from './rate-limit/shared-buckets.js';

@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import type { RequiredScope } from './access/scopes.js';
+import type { RouteRateLimit } from './rate-limit/policy.js';
 
 /** Where a route is in its life: stable, beta, or deprecated with a sunset date and successor. */
 export type RouteLifecycle =
@@ -23,6 +24,8 @@ export interface RouteMeta {
   lifecycle?: RouteLifecycle;
   version?: string;
   schemas?: RouteSchemas;
+  /** Rate-limit override: a cost in the caller's bucket (default 1), or a bucket of its own per caller. */
+  rateLimit?: RouteRateLimit;
 }
 
 /** A registered route with its metadata, as the route registry lists it. */

@@ -1,9 +1,9 @@
 import pino, { type Logger } from 'pino';
 import { newId, systemClock, type Clock } from '../model/index.js';
-import { createOrderIntake, recordAcceptedOrder } from '../flows/index.js';
-import { buildGateway, createApiKeys, createMetrics, createOAuth } from '../gateway/index.js';
+import { createOrderIntake, recordAcceptedOrder, withSubscriptions } from '../flows/index.js';
+import { buildGateway, createApiKeys, createMetrics, createOAuth, createRateLimiter, parseRateLimitSetting, storeBuckets } from '../gateway/index.js';
 import { createDispatcher, type HandlerRegistration } from '../messaging/index.js';
-import { isMigrated, messageBacklog, migrateToLatest, openStore } from '../store/index.js';
+import { isMigrated, messageBacklog, migrateToLatest, openStore, type Store } from '../store/index.js';
 import { loadHubConfig } from './config-file.js';
 import { startHousekeeping } from './housekeeping.js';
 import { hubObserver } from './observer.js';
@@ -18,9 +18,9 @@ export interface Hub {
   stop(): Promise<void>;
 }
 
-/** The message handlers every hub runs. */
-export function coreHandlers(): HandlerRegistration[] {
-  return [recordAcceptedOrder];
+/** The message handlers every hub runs, with published events fanned out to event subscriptions. */
+export function coreHandlers(deps: { store: Store; clock: Clock }): HandlerRegistration[] {
+  return withSubscriptions([recordAcceptedOrder], deps);
 }
 
 /** Starts the hub: store, migrations, dispatcher and HTTP gateway. */
@@ -44,7 +44,7 @@ export async function startHub(
   const metrics = createMetrics(() => messageBacklog(store.db));
   const dispatcher = createDispatcher({
     store,
-    handlers: options.handlers ?? coreHandlers(),
+    handlers: options.handlers ?? coreHandlers({ store, clock }),
     clock,
     newId,
     leaseMs: settings.leaseMs,
@@ -58,6 +58,7 @@ export async function startHub(
     metrics,
     apiKeys: createApiKeys({ store, clock, newId, bootstrapKey: settings.bootstrapKey }),
     oauth: createOAuth({ store, clock, newId, tokenTtlSeconds: settings.oauthTokenTtlSeconds }),
+    rateLimiter: createRateLimiter({ buckets: storeBuckets(store), clock, defaultLimit: parseRateLimitSetting(settings.rateLimit) }),
     clock,
     newId,
     logger,

@@ -17,6 +17,7 @@ const knownEnvironment: Partial<Record<Key, string>> = {
   sqliteSynchronous: 'NORMAL',
   leaseMs: '5000',
   pollMs: '50',
+  rateLimit: '120/60',
 };
 const knownFlags: Partial<Record<Key, string>> = {
   host: '::1',
@@ -29,6 +30,7 @@ const knownFlags: Partial<Record<Key, string>> = {
   sqliteSynchronous: 'FULL',
   leaseMs: '100',
   pollMs: '10',
+  rateLimit: 'off',
 };
 
 /** A valid non-default value for every setting; numeric settings added later get default + n. */

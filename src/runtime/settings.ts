@@ -17,6 +17,7 @@ export const Settings = z.object({
   pollMs: z.coerce.number().int().min(10).default(200),
   retentionDays: z.coerce.number().min(1).default(7),
   oauthTokenTtlSeconds: z.coerce.number().int().min(60).max(86_400).default(900),
+  rateLimit: z.string().trim().regex(/^(off|\d+\/\d+)$/i, { error: 'use limit/windowSeconds (e.g. 6000/60) or off' }).default('6000/60'),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -33,6 +34,7 @@ const environment: Record<keyof Settings, string> = {
   pollMs: 'TILLBRIDGE_POLL_MS',
   retentionDays: 'TILLBRIDGE_RETENTION_DAYS',
   oauthTokenTtlSeconds: 'TILLBRIDGE_OAUTH_TOKEN_TTL_SECONDS',
+  rateLimit: 'TILLBRIDGE_RATE_LIMIT',
 };
 
 /** The environment variable behind each setting, for help texts and docs. */

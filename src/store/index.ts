@@ -75,3 +75,20 @@ export {
   retireSigningKeys,
   type SigningKeyRow,
 } from './access/signing-keys.js';
+export {
+  insertSubscription,
+  getSubscription,
+  listSubscriptions,
+  listActiveSubscriptionEvents,
+  setSubscriptionStatus,
+  replaceSubscriptionSecret,
+  subscriptionStatus,
+  type SubscriptionRow,
+} from './subscriptions/subscriptions.js';
+export {
+  insertDeliveryAttempt,
+  listDeliveryAttempts,
+  type DeliveryAttemptRow,
+  type NewDeliveryAttemptRow,
+} from './subscriptions/deliveries.js';
+export { reserveRateTokens, getRateBucket, type RateTokenRequest, type RateBucketRow } from './access/rate-buckets.js';

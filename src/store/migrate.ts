@@ -4,12 +4,16 @@ import type { Dialect } from './dialect.js';
 import { coreMigration } from './migrations/0001-core.js';
 import { apiKeysAuditMigration } from './migrations/0002-api-keys-audit.js';
 import { oauthMigration } from './migrations/0003-oauth.js';
+import { rateLimitsMigration } from './migrations/0004-rate-limits.js';
+import { subscriptionsMigration } from './migrations/0005-subscriptions.js';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001-core': coreMigration(dialect),
     '0002-api-keys-audit': apiKeysAuditMigration(dialect),
     '0003-oauth': oauthMigration(),
+    '0004-rate-limits': rateLimitsMigration(),
+    '0005-subscriptions': subscriptionsMigration(dialect),
   };
 }
 

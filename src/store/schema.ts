@@ -146,6 +146,44 @@ export interface SigningKeysTable {
   retired_at: number | null;
 }
 
+/** A webhook subscription; `secret` is kept as is because deliveries are signed with it. */
+export interface SubscriptionsTable {
+  id: string;
+  url: string;
+  events: string;
+  description: string | null;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_until: number | null;
+  status: string;
+  status_reason: string | null;
+  created_at: number;
+  created_by: string;
+  updated_at: number;
+}
+
+/** One attempt to deliver an event to a subscription. */
+export interface SubscriptionDeliveriesTable {
+  seq: Generated<number>;
+  subscription_id: string;
+  message_id: string;
+  event_id: string;
+  event_type: string;
+  attempt: number;
+  at: number;
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+}
+
+/** A shared token bucket per principal (and per route with its own limit). */
+export interface RateBucketsTable {
+  bucket: string;
+  tokens: number;
+  granted: number;
+  updated_at: number;
+}
+
 /** The whole database as Kysely sees it. */
 export interface Schema {
   orders: OrdersTable;
@@ -160,4 +198,7 @@ export interface Schema {
   audit_log: AuditLogTable;
   oauth_clients: OAuthClientsTable;
   signing_keys: SigningKeysTable;
+  rate_buckets: RateBucketsTable;
+  subscriptions: SubscriptionsTable;
+  subscription_deliveries: SubscriptionDeliveriesTable;
 }

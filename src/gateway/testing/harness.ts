@@ -3,6 +3,9 @@ import { createOrderIntake, type OrderIntake } from '../../flows/index.js';
 import { newId, systemClock, type Clock } from '../../model/index.js';
 import { isMigrated, messageBacklog, type Store, type TestStoreFactory } from '../../store/index.js';
 import { buildGateway, createApiKeys, createMetrics, createOAuth, type ApiKeys, type Gateway, type OAuth } from '../index.js';
+import { createRateLimiter, type RateLimiterOptions } from '../rate-limit/limiter.js';
+import { defaultRateLimit } from '../rate-limit/policy.js';
+import { storeBuckets } from '../rate-limit/shared-buckets.js';
 
 /** The bootstrap key every test gateway accepts. */
 export const testKey = 'test-bootstrap-key-0123456789';
@@ -24,7 +27,9 @@ export interface TestGateway {
 /** Builds a gateway on a fresh, isolated store of the factory's engine. */
 export async function startTestGateway(
   factory: TestStoreFactory,
-  options: { logger?: pino.Logger; corsOrigins?: string[]; /** The clock OAuth tokens are issued and verified by. */ oauthClock?: Clock } = {},
+  options: { logger?: pino.Logger; corsOrigins?: string[]; /** The clock OAuth tokens are issued and verified by. */ oauthClock?: Clock;
+    /** The gateway's clock (rate limiting, timestamps); the system clock by default. */ clock?: Clock;
+    /** Rate limiter settings (default policy 6000/60 s, reservations of 1 s). */ rateLimit?: Partial<Pick<RateLimiterOptions, 'defaultLimit' | 'reservationMs' | 'batchFraction'>> } = {},
 ): Promise<TestGateway> {
   const store = await factory.open();
   const logger = options.logger ?? pino({ level: 'silent' });
@@ -52,7 +57,8 @@ export async function startTestGateway(
     apiKeys,
     oauth,
     corsOrigins: options.corsOrigins,
-    clock: systemClock,
+    rateLimiter: createRateLimiter({ buckets: storeBuckets(store), clock: options.clock ?? systemClock, defaultLimit: defaultRateLimit, ...options.rateLimit }),
+    clock: options.clock ?? systemClock,
     newId,
     logger,
     isReady: async () => (await store.ping()) && (await isMigrated(store)),
