@@ -20,6 +20,7 @@ export function registerStart(program: Command): void {
     .option('--retention-days <days>', 'keep completed messages and idempotency keys this long (TILLBRIDGE_RETENTION_DAYS)')
     .option('--oauth-token-ttl-seconds <seconds>', 'lifetime of OAuth access tokens (TILLBRIDGE_OAUTH_TOKEN_TTL_SECONDS)')
     .option('--rate-limit <limit/seconds>', 'default rate limit for keys and clients without one, e.g. 6000/60, or off (TILLBRIDGE_RATE_LIMIT)')
+    .option('--cors-origins <list>', 'comma-separated origins allowed to call the API from a browser (TILLBRIDGE_CORS_ORIGINS)')
     .option('--dev', 'development: invent a bootstrap key when none is set and print it')
     .action(async (flags: Record<string, string | boolean | undefined>) => {
       const { dev, ...rest } = flags;

@@ -4,6 +4,7 @@ import { createOrderIntake, recordAcceptedOrder, withSubscriptions } from '../fl
 import { buildGateway, createApiKeys, createMetrics, createOAuth, createRateLimiter, parseRateLimitSetting, storeBuckets } from '../gateway/index.js';
 import { createDispatcher, type HandlerRegistration } from '../messaging/index.js';
 import { isMigrated, messageBacklog, migrateToLatest, openStore, type Store } from '../store/index.js';
+import { auditConfigurationChange } from './config-audit.js';
 import { loadHubConfig } from './config-file.js';
 import { startHousekeeping } from './housekeeping.js';
 import { hubObserver } from './observer.js';
@@ -39,6 +40,7 @@ export async function startHub(
     sqliteSynchronous: settings.sqliteSynchronous,
   });
   await migrateToLatest(store);
+  await auditConfigurationChange(store, clock, config, configPath);
   logger.info({ store: store.describe, config: configPath, connections: config.connections.length }, 'store ready');
 
   const metrics = createMetrics(() => messageBacklog(store.db));
@@ -62,6 +64,7 @@ export async function startHub(
     clock,
     newId,
     logger,
+    corsOrigins: settings.corsOrigins,
     isReady: async () => (await store.ping()) && (await isMigrated(store)),
     onReplayed: () => {
       dispatcher.notify('critical');

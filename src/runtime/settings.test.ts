@@ -18,6 +18,7 @@ const knownEnvironment: Partial<Record<Key, string>> = {
   leaseMs: '5000',
   pollMs: '50',
   rateLimit: '120/60',
+  corsOrigins: 'https://a.example,https://b.example',
 };
 const knownFlags: Partial<Record<Key, string>> = {
   host: '::1',
@@ -31,6 +32,7 @@ const knownFlags: Partial<Record<Key, string>> = {
   leaseMs: '100',
   pollMs: '10',
   rateLimit: 'off',
+  corsOrigins: 'https://flag.example',
 };
 
 /** A valid non-default value for every setting; numeric settings added later get default + n. */
@@ -50,7 +52,9 @@ const fromFlags = valuesFor(knownFlags, 2);
 
 /** What the given raw values parse to. */
 function parsed(values: Record<Key, string>): Settings {
-  return Object.fromEntries(keys.map((key) => [key, typeof defaults[key] === 'number' ? Number(values[key]) : values[key]])) as Settings;
+  const value = (key: Key) =>
+    key === 'corsOrigins' ? values[key].split(',') : typeof defaults[key] === 'number' ? Number(values[key]) : values[key];
+  return Object.fromEntries(keys.map((key) => [key, value(key)])) as unknown as Settings;
 }
 
 
@@ -202,4 +206,15 @@ describe('resolveSettings', () => {
     expect(error.message).not.toContain('sekrit');
   });
 
+});
+
+describe('CORS origins', () => {
+  it('is an empty allow-list by default, a comma-separated list of origins otherwise', () => {
+    expect(resolveSettings({}, {}).corsOrigins).toEqual([]);
+    expect(resolveSettings({}, { TILLBRIDGE_CORS_ORIGINS: 'https://ops.example, http://localhost:5173' }).corsOrigins).toEqual([
+      'https://ops.example',
+      'http://localhost:5173',
+    ]);
+    expect(() => resolveSettings({ corsOrigins: 'ops.example' }, {})).toThrow(/TILLBRIDGE_CORS_ORIGINS \/ --cors-origins/);
+  });
 });

@@ -17,6 +17,11 @@ export const Settings = z.object({
   pollMs: z.coerce.number().int().min(10).default(200),
   retentionDays: z.coerce.number().min(1).default(7),
   oauthTokenTtlSeconds: z.coerce.number().int().min(60).max(86_400).default(900),
+  corsOrigins: z
+    .string()
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/, error: 'each CORS origin is an http(s) URL, e.g. https://ops.example.com' })))
+    .default([]),
   rateLimit: z.string().trim().regex(/^(off|\d+\/\d+)$/i, { error: 'use limit/windowSeconds (e.g. 6000/60) or off' }).default('6000/60'),
 });
 export type Settings = z.infer<typeof Settings>;
@@ -34,6 +39,7 @@ const environment: Record<keyof Settings, string> = {
   pollMs: 'TILLBRIDGE_POLL_MS',
   retentionDays: 'TILLBRIDGE_RETENTION_DAYS',
   oauthTokenTtlSeconds: 'TILLBRIDGE_OAUTH_TOKEN_TTL_SECONDS',
+  corsOrigins: 'TILLBRIDGE_CORS_ORIGINS',
   rateLimit: 'TILLBRIDGE_RATE_LIMIT',
 };
 
