@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { OwnSchemaPostgresDialect } from './postgres-dialect.js';
 import type { Dialect } from './dialect.js';
 import type { Schema } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
@@ -84,7 +85,7 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   pool.on('error', () => undefined);
-  const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Schema>({ dialect: new OwnSchemaPostgresDialect({ pool }) });
   const parsed = new URL(url);
   return {
     db,
