@@ -1,17 +1,17 @@
 import { z } from 'zod';
-import { defineMessageType } from '../../messaging/index.js';
+import { defineMessageType, Envelope } from '../../messaging/index.js';
 
 /** A published event as subscribers receive it: CloudEvents 1.0 structured JSON plus correlationid. */
-export const PublicCloudEvent = z.object({
-  specversion: z.literal('1.0'),
-  id: z.string().min(1),
-  source: z.string().min(1),
-  type: z.string().min(1),
-  subject: z.string().optional(),
-  time: z.string(),
-  datacontenttype: z.literal('application/json'),
-  data: z.unknown(),
-  correlationid: z.string().min(1),
+export const PublicCloudEvent = Envelope.pick({
+  specversion: true,
+  id: true,
+  source: true,
+  type: true,
+  subject: true,
+  time: true,
+  datacontenttype: true,
+  data: true,
+  correlationid: true,
 });
 export type PublicCloudEvent = z.infer<typeof PublicCloudEvent>;
 
