@@ -40,9 +40,9 @@ export interface OrderIntake {
   drain(): Promise<void>;
 }
 
-/** A stable hash of an order's content: the same order sent twice hashes the same. */
-export function orderHash(order: Order): string {
-  return createHash('sha256').update(JSON.stringify(order)).digest('base64url');
+/** A stable hash of an order's content (its canonical JSON): the same order sent twice hashes the same. */
+export function orderHash(orderJson: string): string {
+  return createHash('sha256').update(orderJson).digest('base64url');
 }
 
 const problemBase = 'https://tillbridge.dev/problems/';
@@ -87,6 +87,8 @@ type Pending =
 
 interface Prepared {
   request: IntakeRequest;
+  /** The order as canonical JSON: stored as the order's data and hashed, serialised once. */
+  json: string;
   hash: string;
 }
 
@@ -119,7 +121,10 @@ export function createOrderIntake(deps: {
     }
   };
   return {
-    submit: (request) => batcher.submit({ request, hash: orderHash(request.order) }),
+    submit: (request) => {
+      const json = JSON.stringify(request.order);
+      return batcher.submit({ request, json, hash: orderHash(json) });
+    },
     drain: () => batcher.drain(),
   };
 }
@@ -182,7 +187,7 @@ async function processBatch(
   const created = new Map<string, { id: string; hash: string }>();
   const rows: (NewOrderRow & { index: number })[] = [];
   for (const index of toCheck) {
-    const { request, hash } = items[index]!;
+    const { request, json, hash } = items[index]!;
     const order = request.order;
     const k = orderKeyOf(order);
     const found = existing.get(k);
@@ -209,7 +214,7 @@ async function processBatch(
       total: order.totals.total,
       placed_at: order.placedAt,
       body_hash: hash,
-      data: JSON.stringify(order),
+      data: json,
       correlation_id: deps.newId('cor'),
       created_at: now,
       updated_at: now,
