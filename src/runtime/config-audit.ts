@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../model/index.js';
-import { appendAudit, listAudit, type Store } from '../store/index.js';
+import { appendAudit, auditEntry, listAudit, type Store } from '../store/index.js';
 import type { HubConfig } from './config-file.js';
 
 /** What the audit log keeps of a configuration: its hash and the connections it declares (secrets are only references). */
@@ -24,16 +24,15 @@ export async function auditConfigurationChange(store: Store, clock: Clock, confi
   const after = summary(config, path);
   if (before?.hash === after.hash) return false;
   await appendAudit(store.db, [
-    {
+    auditEntry({
       at: clock.now(),
-      actor: path ? `configuration file ${path}` : 'default configuration',
+      actor: { name: path ? `configuration file ${path}` : 'default configuration' },
       action: 'configuration.change',
-      resource_type: 'configuration',
-      resource_id: 'hub',
-      before: before ? JSON.stringify(before) : null,
-      after: JSON.stringify(after),
-      request_id: null,
-    },
+      resourceType: 'configuration',
+      resourceId: 'hub',
+      before,
+      after,
+    }),
   ]);
   return true;
 }

@@ -59,7 +59,7 @@ export {
   revokeApiKey,
   type ApiKeyRow,
 } from './access/api-keys.js';
-export { appendAudit, listAudit, type AuditFilter, type AuditRow, type NewAuditRow } from './access/audit.js';
+export { appendAudit, auditEntry, listAudit, type AuditActor, type AuditFilter, type AuditRow, type NewAuditRow } from './access/audit.js';
 export {
   insertOAuthClient,
   getOAuthClient,

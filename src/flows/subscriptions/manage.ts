@@ -1,6 +1,8 @@
 import type { Clock, IdGenerator } from '../../model/index.js';
 import {
   appendAudit,
+  auditEntry,
+  type AuditActor,
   getSubscription,
   insertSubscription,
   listDeliveryAttempts,
@@ -17,10 +19,7 @@ import type { DeliveryAttemptView, NewSubscription, SubscriptionView } from './s
 import { newSigningSecret } from './signature.js';
 
 /** Who performs a subscription change, for the audit log. */
-export interface SubscriptionActor {
-  name: string;
-  requestId?: string | undefined;
-}
+export type SubscriptionActor = AuditActor;
 
 /** How long a replaced secret keeps signing deliveries (beside the new one) after a rotation. */
 export const previousSecretGraceMs = 24 * 3_600_000;
@@ -57,16 +56,7 @@ export function presentDeliveryAttempt(row: DeliveryAttemptRow): DeliveryAttempt
 
 function audit(db: Db, entry: { at: number; actor: SubscriptionActor; action: string; id: string; before: SubscriptionView | null; after: SubscriptionView | null }) {
   return appendAudit(db, [
-    {
-      at: entry.at,
-      actor: entry.actor.name,
-      action: entry.action,
-      resource_type: 'subscription',
-      resource_id: entry.id,
-      before: entry.before ? JSON.stringify(entry.before) : null,
-      after: entry.after ? JSON.stringify(entry.after) : null,
-      request_id: entry.actor.requestId ?? null,
-    },
+    auditEntry({ at: entry.at, actor: entry.actor, action: entry.action, resourceType: 'subscription', resourceId: entry.id, before: entry.before, after: entry.after }),
   ]);
 }
 

@@ -1,16 +1,19 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock, IdGenerator } from '../../model/index.js';
 import {
   appendAudit,
+  auditEntry,
   findActiveApiKeyByHash,
   getApiKey,
   insertApiKey,
   listApiKeys,
   revokeApiKey,
   type ApiKeyRow,
+  type AuditActor,
   type Store,
 } from '../../store/index.js';
+import { sha256 } from './hash.js';
 import { grantableScopes } from './scopes.js';
 
 /** A rate limit: `limit` requests per `windowSeconds`, as a token bucket that refills steadily. */
@@ -49,8 +52,8 @@ export interface ApiKeyView {
   revokedAt: string | null;
 }
 
-function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
+function sha256Hex(value: string): string {
+  return sha256(value).toString('hex');
 }
 
 /** Shapes a stored key for display. */
@@ -68,10 +71,7 @@ export function presentApiKey(row: ApiKeyRow): ApiKeyView {
 }
 
 /** Who performs an admin action, for the audit log. */
-export interface Actor {
-  name: string;
-  requestId?: string | undefined;
-}
+export type Actor = AuditActor;
 
 /** API keys: created with a secret shown once, stored as SHA-256, resolved with a short cache. */
 export interface ApiKeys {
@@ -97,7 +97,7 @@ export function createApiKeys(deps: {
   const { store, clock } = deps;
   const cacheMs = deps.cacheMs ?? 5000;
   const cache = new Map<string, { principal: Principal | undefined; until: number }>();
-  const bootstrapHash = deps.bootstrapKey ? Buffer.from(sha256(deps.bootstrapKey), 'hex') : undefined;
+  const bootstrapHash = deps.bootstrapKey ? sha256(deps.bootstrapKey) : undefined;
 
   return {
     async create(input, actor) {
@@ -107,7 +107,7 @@ export function createApiKeys(deps: {
         id: deps.newId('key'),
         name: input.name,
         prefix: key.slice(0, 10),
-        key_hash: sha256(key),
+        key_hash: sha256Hex(key),
         scopes: JSON.stringify(input.scopes),
         rate_limit: input.rateLimit ? JSON.stringify(input.rateLimit) : null,
         created_at: now,
@@ -117,9 +117,7 @@ export function createApiKeys(deps: {
       const view = presentApiKey(row);
       await store.db.transaction().execute(async (trx) => {
         await insertApiKey(trx, row);
-        await appendAudit(trx, [
-          { at: now, actor: actor.name, action: 'api_key.create', resource_type: 'api_key', resource_id: row.id, before: null, after: JSON.stringify(view), request_id: actor.requestId ?? null },
-        ]);
+        await appendAudit(trx, [auditEntry({ at: now, actor, action: 'api_key.create', resourceType: 'api_key', resourceId: row.id, after: view })]);
       });
       return { key, view };
     },
@@ -134,18 +132,16 @@ export function createApiKeys(deps: {
         const before = await getApiKey(trx, id);
         if (!before) return 'not_found' as const;
         if (!(await revokeApiKey(trx, id, now))) return 'already_revoked' as const;
-        const after = { ...before, revoked_at: now };
         await appendAudit(trx, [
-          {
+          auditEntry({
             at: now,
-            actor: actor.name,
+            actor,
             action: 'api_key.revoke',
-            resource_type: 'api_key',
-            resource_id: id,
-            before: JSON.stringify(presentApiKey(before)),
-            after: JSON.stringify(presentApiKey(after)),
-            request_id: actor.requestId ?? null,
-          },
+            resourceType: 'api_key',
+            resourceId: id,
+            before: presentApiKey(before),
+            after: presentApiKey({ ...before, revoked_at: now }),
+          }),
         ]);
         return 'revoked' as const;
       });
@@ -154,7 +150,7 @@ export function createApiKeys(deps: {
     },
 
     async resolve(key) {
-      const hash = sha256(key);
+      const hash = sha256Hex(key);
       if (bootstrapHash && timingSafeEqual(Buffer.from(hash, 'hex'), bootstrapHash)) {
         return { id: 'bootstrap', name: 'bootstrap key', scopes: ['*'], kind: 'bootstrap' };
       }

@@ -1,8 +1,9 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock, IdGenerator } from '../../model/index.js';
 import {
   appendAudit,
+  auditEntry,
   deleteOAuthClient,
   findActiveOAuthClient,
   getOAuthClient,
@@ -12,6 +13,7 @@ import {
   type Store,
 } from '../../store/index.js';
 import { RateLimit, type Actor } from '../access/api-keys.js';
+import { sha256 } from '../access/hash.js';
 import { grantableScopes } from '../access/scopes.js';
 
 /** A request to register an OAuth2 machine client. */
@@ -50,10 +52,6 @@ export interface OAuthClients {
   authenticate(clientId: string, clientSecret: string): Promise<ActiveOAuthClient | undefined>;
   /** The client if it is still active (cached briefly), else undefined. */
   active(clientId: string): Promise<ActiveOAuthClient | undefined>;
-}
-
-function sha256(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }
 
 /** Shapes a stored client for display. */
@@ -107,9 +105,7 @@ export function createOAuthClients(deps: { store: Store; clock: Clock; newId: Id
       const view = presentOAuthClient(row);
       await store.db.transaction().execute(async (trx) => {
         await insertOAuthClient(trx, row);
-        await appendAudit(trx, [
-          { at: now, actor: actor.name, action: 'oauth_client.create', resource_type: 'oauth_client', resource_id: row.id, before: null, after: JSON.stringify(view), request_id: actor.requestId ?? null },
-        ]);
+        await appendAudit(trx, [auditEntry({ at: now, actor, action: 'oauth_client.create', resourceType: 'oauth_client', resourceId: row.id, after: view })]);
       });
       return { clientSecret, view };
     },
@@ -125,16 +121,15 @@ export function createOAuthClients(deps: { store: Store; clock: Clock; newId: Id
         if (!before) return 'not_found' as const;
         if (!(await deleteOAuthClient(trx, id, now))) return 'already_deleted' as const;
         await appendAudit(trx, [
-          {
+          auditEntry({
             at: now,
-            actor: actor.name,
+            actor,
             action: 'oauth_client.delete',
-            resource_type: 'oauth_client',
-            resource_id: id,
-            before: JSON.stringify(presentOAuthClient(before)),
-            after: JSON.stringify(presentOAuthClient({ ...before, deleted_at: now })),
-            request_id: actor.requestId ?? null,
-          },
+            resourceType: 'oauth_client',
+            resourceId: id,
+            before: presentOAuthClient(before),
+            after: presentOAuthClient({ ...before, deleted_at: now }),
+          }),
         ]);
         return 'deleted' as const;
       });

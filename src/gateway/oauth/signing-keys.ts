@@ -2,6 +2,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type Cry
 import type { Clock } from '../../model/index.js';
 import {
   appendAudit,
+  auditEntry,
   insertSigningKey,
   listPublishedSigningKeys,
   retireSigningKeys,
@@ -100,7 +101,7 @@ export function createSigningKeyRing(deps: {
     await store.db.transaction().execute(async (trx) => {
       await insertSigningKey(trx, row);
       await appendAudit(trx, [
-        { at: now, actor: 'system', action: 'signing_key.create', resource_type: 'signing_key', resource_id: row.kid, before: null, after: JSON.stringify(presentSigningKey(row)), request_id: null },
+        auditEntry({ at: now, actor: { name: 'system' }, action: 'signing_key.create', resourceType: 'signing_key', resourceId: row.kid, after: presentSigningKey(row) }),
       ]);
     });
   }
@@ -166,16 +167,15 @@ export function createSigningKeyRing(deps: {
         await insertSigningKey(trx, row);
         const kids = await retireSigningKeys(trx, row.kid, now);
         await appendAudit(trx, [
-          {
+          auditEntry({
             at: now,
-            actor: actor.name,
+            actor,
             action: 'signing_key.rotate',
-            resource_type: 'signing_key',
-            resource_id: row.kid,
-            before: JSON.stringify({ active: kids }),
-            after: JSON.stringify({ active: [row.kid], key: presentSigningKey(row) }),
-            request_id: actor.requestId ?? null,
-          },
+            resourceType: 'signing_key',
+            resourceId: row.kid,
+            before: { active: kids },
+            after: { active: [row.kid], key: presentSigningKey(row) },
+          }),
         ]);
         return kids;
       });

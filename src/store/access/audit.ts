@@ -7,6 +7,35 @@ export type AuditRow = Selectable<AuditLogTable>;
 /** An audit entry to record. */
 export type NewAuditRow = Omit<Insertable<AuditLogTable>, 'seq'>;
 
+/** Who performs an admin action: a name for the log and, over HTTP, the request id. */
+export interface AuditActor {
+  name: string;
+  requestId?: string | undefined;
+}
+
+/** Builds an audit entry; `before`/`after` are serialised as JSON (null when absent). Never pass secrets. */
+export function auditEntry(input: {
+  at: number;
+  actor: AuditActor;
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  before?: unknown;
+  after?: unknown;
+}): NewAuditRow {
+  const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+  return {
+    at: input.at,
+    actor: input.actor.name,
+    action: input.action,
+    resource_type: input.resourceType,
+    resource_id: input.resourceId,
+    before: json(input.before),
+    after: json(input.after),
+    request_id: input.actor.requestId ?? null,
+  };
+}
+
 /** Records admin actions; call inside the transaction that performs them. */
 export async function appendAudit(db: Db, rows: NewAuditRow[]): Promise<void> {
   if (rows.length === 0) return;

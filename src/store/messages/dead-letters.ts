@@ -1,6 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { MessageAttemptsTable, MessageReplaysTable } from '../schema.js';
-import { appendAudit } from '../access/audit.js';
+import { appendAudit, auditEntry } from '../access/audit.js';
 import { messageStatus, type Db, type MessageRow } from './types.js';
 
 /** Extra context recorded in the audit entry of a replay. */
@@ -121,16 +121,15 @@ export async function replayDeadLetters(
         .values(replayed.map((id) => ({ message_id: id, at: input.now, actor: input.actor, note: input.note ?? null })))
         .execute();
       await appendAudit(trx, [
-        {
+        auditEntry({
           at: input.now,
-          actor: input.actor,
+          actor: { name: input.actor, requestId: input.audit?.requestId },
           action: replayed.length === 1 && input.ids.length === 1 ? 'dead_letter.replay' : 'dead_letter.replay_bulk',
-          resource_type: 'message',
-          resource_id: replayed.length === 1 ? (replayed[0] as string) : null,
-          before: JSON.stringify({ status: messageStatus.dead }),
-          after: JSON.stringify({ status: messageStatus.pending, replayed, note: input.note ?? null, ...input.audit?.details }),
-          request_id: input.audit?.requestId ?? null,
-        },
+          resourceType: 'message',
+          resourceId: replayed.length === 1 ? (replayed[0] as string) : null,
+          before: { status: messageStatus.dead },
+          after: { status: messageStatus.pending, replayed, note: input.note ?? null, ...input.audit?.details },
+        }),
       ]);
     }
     return replayed;
