@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerConnectionCommands } from './connections.js';
 import { registerDeadLetterCommands } from './dead-letters.js';
 import { registerKeyCommands } from './keys.js';
 import { registerMigrate } from './migrate.js';
@@ -16,6 +17,7 @@ registerMigrate(program);
 registerDeadLetterCommands(program);
 registerKeyCommands(program);
 registerSchemas(program);
+registerConnectionCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`tillbridge: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -19,6 +19,8 @@ import { deadLetterRoutes } from './routes/dead-letters.js';
 import { docsRoutes } from './routes/docs.js';
 import { operationalRoutes } from './routes/operational.js';
 import { orderRoutes } from './routes/orders.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { connectionRoutes } from './routes/connections.js';
 
 const fastifyErrors: Record<string, { status: number; code: string; title: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'body-too-large', title: 'Request body too large' },
@@ -88,6 +90,7 @@ export async function buildGateway(deps: GatewayDeps) {
   await app.register(async (scope) => operationalRoutes(scope, deps));
   await app.register(async (scope) => oauthEndpoints(scope, deps));
   await app.register(async (scope) => docsRoutes(scope, { registry }));
+  await app.register(async (scope) => webhookRoutes(scope, deps));
   await app.register(async (v1) => {
     v1.addHook('onRequest', authenticate(deps.resolveKey ?? bearerResolver(deps)));
     v1.addHook('onRequest', rateLimit(deps));
@@ -97,6 +100,7 @@ export async function buildGateway(deps: GatewayDeps) {
     await v1.register(async (scope) => oauthRoutes(scope, deps));
     await v1.register(async (scope) => auditRoutes(scope, deps));
     await v1.register(async (scope) => subscriptionRoutes(scope, deps));
+    await v1.register(async (scope) => connectionRoutes(scope, deps));
     await v1.register(async (scope) => metaRoutes(scope, { ...deps, registry }));
   });
   return app;

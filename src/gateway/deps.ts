@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock, IdGenerator } from '../model/index.js';
-import type { OrderIntake } from '../flows/index.js';
+import type { OrderIntake, WebhookReceiver } from '../flows/index.js';
+import type { Connections } from '../connectors/framework/index.js';
 import type { Store } from '../store/index.js';
 import type { ApiKeys } from './access/api-keys.js';
 import type { KeyResolver } from './auth.js';
@@ -31,4 +32,8 @@ export interface GatewayDeps {
   corsOrigins?: string[];
   /** Per-principal rate limiting of /v1; defaults to store-backed buckets with the default policy (6000/60 s). */
   rateLimiter?: RateLimiter;
+  /** Receives /webhooks/{system}/{connectionId}; without it that route is absent. */
+  webhooks?: WebhookReceiver;
+  /** The configured connections, for /v1/connections. */
+  connections?: Connections;
 }

@@ -11,6 +11,7 @@ export interface Metrics {
   deadLetters: client.Gauge;
   ordersAccepted: client.Counter;
   rejectedPayloads: client.Counter<'kind'>;
+  webhooks: client.Counter<'connection' | 'system' | 'outcome'>;
 }
 
 /** Creates the metrics; `collectBacklog` is called on every scrape to read queue depths. */
@@ -71,6 +72,12 @@ export function createMetrics(
     ordersAccepted: new client.Counter({
       name: 'tillbridge_orders_accepted_total',
       help: 'Orders durably accepted',
+      registers: [registry],
+    }),
+    webhooks: new client.Counter({
+      name: 'tillbridge_webhooks_total',
+      help: 'Inbound webhooks by connection, system and outcome (accepted, duplicate, unauthorized, invalid, unknown-connection)',
+      labelNames: ['connection', 'system', 'outcome'] as const,
       registers: [registry],
     }),
     rejectedPayloads: new client.Counter({

@@ -1,6 +1,8 @@
 import pino, { type Logger } from 'pino';
 import { newId, systemClock, type Clock } from '../model/index.js';
-import { createOrderIntake, recordAcceptedOrder, withSubscriptions } from '../flows/index.js';
+import { createOrderIntake, createWebhookReceiver, interpretInbound, recordAcceptedOrder, withSubscriptions, type OrderIntake } from '../flows/index.js';
+import type { ConnectorDefinition, Connections } from '../connectors/index.js';
+import { connectionsFromConfig } from './connections.js';
 import { buildGateway, createApiKeys, createMetrics, createOAuth, createRateLimiter, parseRateLimitSetting, storeBuckets } from '../gateway/index.js';
 import { createDispatcher, type HandlerRegistration } from '../messaging/index.js';
 import { isMigrated, messageBacklog, migrateToLatest, openStore, type Store } from '../store/index.js';
@@ -8,6 +10,7 @@ import { auditConfigurationChange } from './config-audit.js';
 import { loadHubConfig } from './config-file.js';
 import { startHousekeeping } from './housekeeping.js';
 import { hubObserver } from './observer.js';
+import { startPollers } from './pollers.js';
 import type { Settings } from './settings.js';
 
 /** A running hub. */
@@ -15,19 +18,21 @@ export interface Hub {
   url: string;
   port: number;
   logger: Logger;
+  /** The configured connections (emulated or real systems). */
+  connections: Connections;
   /** Stops taking requests, finishes or releases leased work, closes the store. */
   stop(): Promise<void>;
 }
 
 /** The message handlers every hub runs, with published events fanned out to event subscriptions. */
-export function coreHandlers(deps: { store: Store; clock: Clock }): HandlerRegistration[] {
-  return withSubscriptions([recordAcceptedOrder], deps);
+export function coreHandlers(deps: { store: Store; clock: Clock; connections: Connections; intake: OrderIntake }): HandlerRegistration[] {
+  return withSubscriptions([recordAcceptedOrder, interpretInbound({ ...deps, newId })], deps);
 }
 
 /** Starts the hub: store, migrations, dispatcher and HTTP gateway. */
 export async function startHub(
   settings: Settings,
-  options: { clock?: Clock; logger?: Logger; handlers?: HandlerRegistration[] } = {},
+  options: { clock?: Clock; logger?: Logger; handlers?: HandlerRegistration[]; connectors?: ReadonlyMap<string, ConnectorDefinition> } = {},
 ): Promise<Hub> {
   const clock = options.clock ?? systemClock;
   const logger =
@@ -39,21 +44,33 @@ export async function startHub(
     dataDir: settings.data,
     sqliteSynchronous: settings.sqliteSynchronous,
   });
+  const connections = connectionsFromConfig(config, configPath, { clock, logger, ...(options.connectors ? { connectors: options.connectors } : {}) });
   await migrateToLatest(store);
   await auditConfigurationChange(store, clock, config, configPath);
   logger.info({ store: store.describe, config: configPath, connections: config.connections.length }, 'store ready');
 
   const metrics = createMetrics(() => messageBacklog(store.db));
+  const notify = { critical: () => {} };
+  const intake = createOrderIntake({ store, clock, newId, onAccepted: () => notify.critical() });
   const dispatcher = createDispatcher({
     store,
-    handlers: options.handlers ?? coreHandlers({ store, clock }),
+    handlers: options.handlers ?? coreHandlers({ store, clock, connections, intake }),
     clock,
     newId,
     leaseMs: settings.leaseMs,
     pollMs: settings.pollMs,
     observer: hubObserver(metrics, logger),
   });
-  const intake = createOrderIntake({ store, clock, newId, onAccepted: () => dispatcher.notify('critical') });
+  notify.critical = () => dispatcher.notify('critical');
+  const webhooks = createWebhookReceiver({
+    store,
+    connections,
+    clock,
+    newId,
+    logger,
+    onReceived: notify.critical,
+    count: (labels) => metrics.webhooks.inc(labels),
+  });
   const app = await buildGateway({
     store,
     intake,
@@ -65,6 +82,8 @@ export async function startHub(
     newId,
     logger,
     corsOrigins: settings.corsOrigins,
+    webhooks,
+    connections,
     isReady: async () => (await store.ping()) && (await isMigrated(store)),
     onReplayed: () => {
       dispatcher.notify('critical');
@@ -74,6 +93,7 @@ export async function startHub(
   });
   await app.listen({ host: settings.host, port: settings.port });
   dispatcher.start();
+  const pollers = startPollers({ store, connections, clock, newId, logger, onReceived: notify.critical });
   const stopHousekeeping = startHousekeeping(store, clock, settings.retentionDays * 86_400_000, logger);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
@@ -85,9 +105,11 @@ export async function startHub(
     url,
     port,
     logger,
+    connections,
     stop() {
       stopping ??= (async () => {
         stopHousekeeping();
+        await pollers.stop();
         await app.close();
         await intake.drain();
         await dispatcher.stop();

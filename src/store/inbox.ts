@@ -46,3 +46,8 @@ export async function receiveIntoInbox(db: Db, entry: InboxEntry): Promise<{ id:
 export async function getInboxEntry(db: Db, id: string) {
   return db.selectFrom('inbox').selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+/** Records what became of an inbox entry ('processed', or 'ignored' when nothing in it applied). */
+export async function setInboxStatus(db: Db, id: string, status: string): Promise<void> {
+  await db.updateTable('inbox').set({ status }).where('id', '=', id).execute();
+}

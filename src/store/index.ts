@@ -27,7 +27,7 @@ export {
   type AuditContext,
 } from './messages/dead-letters.js';
 export { messageBacklog, countMessagesByStatus } from './messages/stats.js';
-export { receiveIntoInbox, getInboxEntry, type InboxEntry } from './inbox.js';
+export { receiveIntoInbox, getInboxEntry, setInboxStatus, type InboxEntry } from './inbox.js';
 export {
   insertOrders,
   findOrdersByExternalIds,
@@ -92,3 +92,5 @@ export {
   type NewDeliveryAttemptRow,
 } from './subscriptions/deliveries.js';
 export { reserveRateTokens, getRateBucket, type RateTokenRequest, type RateBucketRow } from './access/rate-buckets.js';
+export { getConnectorState, setConnectorState } from './connectors/state.js';
+export { insertChannelEvents, listChannelEvents, type ChannelEventRow, type ChannelEventFilter } from './connectors/channel-events.js';

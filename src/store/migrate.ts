@@ -6,6 +6,7 @@ import { apiKeysAuditMigration } from './migrations/0002-api-keys-audit.js';
 import { oauthMigration } from './migrations/0003-oauth.js';
 import { rateLimitsMigration } from './migrations/0004-rate-limits.js';
 import { subscriptionsMigration } from './migrations/0005-subscriptions.js';
+import { connectorsMigration } from './migrations/0006-connectors.js';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -14,6 +15,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0003-oauth': oauthMigration(),
     '0004-rate-limits': rateLimitsMigration(),
     '0005-subscriptions': subscriptionsMigration(dialect),
+    '0006-connectors': connectorsMigration(),
   };
 }
 

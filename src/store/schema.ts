@@ -91,6 +91,27 @@ export interface MessageReplaysTable {
   note: string | null;
 }
 
+/** Per-connection bookkeeping: poll cursors, the latest version seen of a channel's record. */
+export interface ConnectorStateTable {
+  connection_id: string;
+  key: string;
+  value: string;
+  updated_at: number;
+}
+
+/** A canonical event a connector received (payment, payout, refund, shipment, stock, product…), kept for flows and diagnosis. */
+export interface ChannelEventsTable {
+  id: string;
+  connection_id: string;
+  kind: string;
+  subject: string;
+  order_id: string | null;
+  occurred_at: number;
+  received_at: number;
+  inbox_id: string;
+  data: string;
+}
+
 export interface InboxTable {
   id: string;
   source: string;
@@ -194,6 +215,8 @@ export interface Schema {
   message_attempts: MessageAttemptsTable;
   message_replays: MessageReplaysTable;
   inbox: InboxTable;
+  connector_state: ConnectorStateTable;
+  channel_events: ChannelEventsTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
   oauth_clients: OAuthClientsTable;
