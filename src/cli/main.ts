@@ -4,6 +4,7 @@ import { registerConnectionCommands } from './connections.js';
 import { registerDeadLetterCommands } from './dead-letters.js';
 import { registerKeyCommands } from './keys.js';
 import { registerMigrate } from './migrate.js';
+import { registerSandbox } from './sandbox.js';
 import { registerSchemas } from './schemas.js';
 import { registerStart } from './start.js';
 
@@ -18,6 +19,7 @@ registerDeadLetterCommands(program);
 registerKeyCommands(program);
 registerSchemas(program);
 registerConnectionCommands(program);
+registerSandbox(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`tillbridge: ${error instanceof Error ? error.message : String(error)}\n`);

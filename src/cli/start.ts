@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { resolveSettings, startHub } from '../runtime/index.js';
+import { runUntilSignal } from './run-until-signal.js';
 
 /** `tillbridge start`: runs the hub until SIGTERM/SIGINT. */
 export function registerStart(program: Command): void {
@@ -25,28 +26,17 @@ export function registerStart(program: Command): void {
     .action(async (flags: Record<string, string | boolean | undefined>) => {
       const { dev, ...rest } = flags;
       const settings = resolveSettings(rest as Record<string, string | undefined>);
-      let generatedKey: string | undefined;
-      if (dev && !settings.bootstrapKey) {
-        generatedKey = `tb_dev_${randomBytes(18).toString('base64url')}`;
-        settings.bootstrapKey = generatedKey;
-      }
+      const generatedKey = dev ? inventDevelopmentKey(settings) : undefined;
       const hub = await startHub(settings);
       process.stdout.write(`Tillbridge hub listening on ${hub.url}\n`);
       if (generatedKey) process.stdout.write(`Development API key (this run only): ${generatedKey}\n`);
-      let exiting = false;
-      const shutdown = (signal: string) => {
-        if (exiting) return;
-        exiting = true;
-        hub.logger.info({ signal }, 'shutting down');
-        hub.stop().then(
-          () => process.exit(0),
-          (error: unknown) => {
-            hub.logger.error({ err: error }, 'shutdown failed');
-            process.exit(1);
-          },
-        );
-      };
-      process.on('SIGTERM', () => shutdown('SIGTERM'));
-      process.on('SIGINT', () => shutdown('SIGINT'));
+      runUntilSignal(hub.logger, () => hub.stop());
     });
+}
+
+/** A bootstrap key for this run when none is configured (development only); undefined when one is set. */
+export function inventDevelopmentKey(settings: { bootstrapKey?: string | undefined }): string | undefined {
+  if (settings.bootstrapKey) return undefined;
+  settings.bootstrapKey = `tb_dev_${randomBytes(18).toString('base64url')}`;
+  return settings.bootstrapKey;
 }

@@ -1,9 +1,22 @@
 import { connectorRegistry, type ConnectorDefinition } from './framework/index.js';
+import { erpnextConnector } from './erpnext/index.js';
+import { shopifyConnector } from './shopify/index.js';
+import { stripeConnector } from './stripe/index.js';
+import { warehouseConnector } from './warehouse/index.js';
 
 export * from './framework/index.js';
+export { shopifyConnector, startShopifyEmulator, type RunningShopifyEmulator } from './shopify/index.js';
+export { stripeConnector, startStripeEmulator, type RunningStripeEmulator } from './stripe/index.js';
+export { erpnextConnector, startErpnextEmulator, type RunningErpnextEmulator } from './erpnext/index.js';
+export { warehouseConnector, startWarehouseEmulator, type RunningWarehouseEmulator } from './warehouse/index.js';
 
 /** Every connector this build of Tillbridge ships, by the `system` name used in the configuration. */
-export const builtInConnectors: readonly ConnectorDefinition[] = [];
+export const builtInConnectors: readonly ConnectorDefinition[] = [
+  shopifyConnector,
+  stripeConnector,
+  erpnextConnector,
+  warehouseConnector,
+];
 
 /** The registry the hub resolves configured connections against. */
 export const builtInRegistry = connectorRegistry(builtInConnectors);

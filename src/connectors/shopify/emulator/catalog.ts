@@ -1,0 +1,392 @@
+import { connection, type ShopContext } from './context.js';
+import type { UserErrorBody } from './orders.js';
+import { gid, graphqlTime, list, numericId, restId, restTime, type JsonObject } from './support.js';
+
+interface Level {
+  available: number;
+  onHand: number;
+  committed: number;
+  updatedAtMs: number;
+}
+
+interface InventoryItemRecord {
+  id: string;
+  variantId: string;
+  sku: string | null;
+  tracked: boolean;
+  levels: Map<string, Level>;
+}
+
+interface VariantRecord {
+  id: string;
+  productId: string;
+  sku: string | null;
+  price: string;
+  compareAtPrice: string | null;
+  barcode: string | null;
+  taxable: boolean;
+  inventoryPolicy: string;
+  optionValues: { optionName: string; name: string }[];
+  inventoryItemId: string;
+}
+
+interface ProductRecord {
+  id: string;
+  title: string;
+  handle: string;
+  status: string;
+  vendor: string;
+  productType: string;
+  tags: string[];
+  descriptionHtml: string;
+  options: { name: string; values: string[] }[];
+  variantIds: string[];
+  createdAtMs: number;
+  updatedAtMs: number;
+}
+
+/** The reasons `inventorySetQuantities` accepts. */
+const REASONS = new Set([
+  'correction',
+  'cycle_count_available',
+  'damaged',
+  'movement_canceled',
+  'movement_created',
+  'movement_received',
+  'movement_updated',
+  'other',
+  'promotion',
+  'quality_control',
+  'received',
+  'reservation_created',
+  'reservation_deleted',
+  'reservation_updated',
+  'restock',
+  'safety_stock',
+  'shrinkage',
+]);
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const slug = (title: string) =>
+  title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '') || 'product';
+
+/** Products, variants, inventory items and their levels at the shop's location. */
+export class Catalog {
+  private readonly products = new Map<string, ProductRecord>();
+  private readonly variants = new Map<string, VariantRecord>();
+  private readonly items = new Map<string, InventoryItemRecord>();
+
+  constructor(private readonly context: ShopContext) {}
+
+  counts(): { products: number; variants: number; inventoryItems: number } {
+    return { products: this.products.size, variants: this.variants.size, inventoryItems: this.items.size };
+  }
+
+  /** Levels by SKU at the shop's location, for the state page. */
+  levels(): { sku: string | null; inventoryItemId: string; available: number; onHand: number }[] {
+    return [...this.items.values()].flatMap((item) => [...item.levels.values()].map((level) => ({ sku: item.sku, inventoryItemId: gid('InventoryItem', item.id), available: level.available, onHand: level.onHand })));
+  }
+
+  private byHandle(handle: string): ProductRecord | undefined {
+    return [...this.products.values()].find((p) => p.handle === handle);
+  }
+
+  private uniqueHandle(base: string): string {
+    let handle = base;
+    for (let n = 1; this.byHandle(handle); n++) handle = `${base}-${n}`;
+    return handle;
+  }
+
+  /** `productSet` (synchronous): creates or updates a product; list fields (variants) replace what it had. */
+  productSet(input: JsonObject, identifier: JsonObject | undefined): { product: JsonObject | null; userErrors: UserErrorBody[] } {
+    const fail = (field: string[], message: string, code: string) => ({ product: null, userErrors: [{ field, message, code }] });
+    let product: ProductRecord | undefined;
+    const byId = str(identifier?.['id']) ?? str(input['id']);
+    if (byId !== undefined) {
+      product = this.products.get(numericId(byId) ?? '');
+      if (!product) return fail([identifier?.['id'] ? 'identifier' : 'input', 'id'], 'Product does not exist', 'PRODUCT_DOES_NOT_EXIST');
+    } else if (str(identifier?.['handle']) !== undefined) {
+      product = this.byHandle(str(identifier?.['handle'])!);
+    }
+    const title = str(input['title']);
+    if (!product && !title) return fail(['input', 'title'], "Title can't be blank", 'INVALID_INPUT');
+    const handle = str(input['handle']);
+    if (handle !== undefined && this.byHandle(handle) && this.byHandle(handle) !== product) return fail(['input', 'handle'], `Handle '${handle}' already in use.`, 'HANDLE_NOT_UNIQUE');
+
+    const variantInputs = input['variants'] === undefined ? undefined : list(input['variants']);
+    const existing = product ? product.variantIds.map((id) => this.variants.get(id)!) : [];
+    const signature = (values: { optionName: string; name: string }[]) => values.map((v) => `${v.optionName}=${v.name}`).join('|');
+    const seen = new Set<string>();
+    for (const [i, variant] of (variantInputs ?? []).entries()) {
+      const values = list(variant['optionValues']);
+      if (values.length === 0) return fail(['input', 'variants', String(i), 'optionValues'], 'Option values must not be empty.', 'INVALID_VARIANT');
+      const key = signature(values.map((v) => ({ optionName: String(v['optionName']), name: String(v['name']) })));
+      if (seen.has(key)) return fail(['input', 'variants', String(i)], `The variant '${key}' already exists.`, 'DUPLICATED_OPTION_VALUE');
+      seen.add(key);
+      if (variant['id'] !== undefined && !existing.some((v) => v.id === numericId(variant['id']))) return fail(['input', 'variants', String(i), 'id'], 'Product variant does not exist', 'PRODUCT_VARIANT_DOES_NOT_EXIST');
+      for (const [j, q] of list(variant['inventoryQuantities']).entries()) {
+        if (numericId(q['locationId']) !== this.context.shop.locationId) return fail(['input', 'variants', String(i), 'inventoryQuantities', String(j), 'locationId'], 'Location does not exist', 'INVALID_LOCATION');
+      }
+    }
+
+    const now = this.context.now();
+    if (!product) {
+      product = {
+        id: this.context.nextId(),
+        title: title!,
+        handle: handle ?? this.uniqueHandle(str(identifier?.['handle']) ?? slug(title!)),
+        status: 'ACTIVE',
+        vendor: '',
+        productType: '',
+        tags: [],
+        descriptionHtml: '',
+        options: [],
+        variantIds: [],
+        createdAtMs: now,
+        updatedAtMs: now,
+      };
+      this.products.set(product.id, product);
+    }
+    const p = product;
+    if (title !== undefined) p.title = title;
+    if (handle !== undefined) p.handle = handle;
+    for (const field of ['status', 'vendor', 'productType', 'descriptionHtml'] as const) {
+      const value = str(input[field]);
+      if (value !== undefined) p[field] = value;
+    }
+    if (Array.isArray(input['tags'])) p.tags = (input['tags'] as unknown[]).map(String);
+    p.updatedAtMs = now;
+
+    const inputs = variantInputs ?? (p.variantIds.length === 0 ? [{ optionValues: [{ optionName: 'Title', name: 'Default Title' }] }] : undefined);
+    if (inputs) {
+      const kept = inputs.map((variant) => this.setVariant(p, variant, existing));
+      for (const old of existing) {
+        if (kept.includes(old.id)) continue;
+        this.variants.delete(old.id);
+        this.items.delete(old.inventoryItemId);
+      }
+      p.variantIds = kept;
+    }
+    const options = list(input['productOptions']);
+    p.options =
+      options.length > 0
+        ? options.map((o) => ({ name: String(o['name']), values: list(o['values']).map((v) => String(v['name'])) }))
+        : [...new Set(p.variantIds.flatMap((id) => this.variants.get(id)!.optionValues.map((v) => v.optionName)))].map((name) => ({
+            name,
+            values: [...new Set(p.variantIds.flatMap((id) => this.variants.get(id)!.optionValues.filter((v) => v.optionName === name).map((v) => v.name)))],
+          }));
+    return { product: this.productNode(p), userErrors: [] };
+  }
+
+  private setVariant(product: ProductRecord, input: JsonObject, existing: VariantRecord[]): string {
+    const optionValues = list(input['optionValues']).map((v) => ({ optionName: String(v['optionName']), name: String(v['name']) }));
+    const key = optionValues.map((v) => `${v.optionName}=${v.name}`).join('|');
+    const sku = str(input['sku']) ?? str((input['inventoryItem'] as JsonObject | undefined)?.['sku']);
+    const match =
+      existing.find((v) => input['id'] !== undefined && v.id === numericId(input['id'])) ??
+      existing.find((v) => v.optionValues.map((o) => `${o.optionName}=${o.name}`).join('|') === key) ??
+      existing.find((v) => sku !== undefined && v.sku === sku);
+    const now = this.context.now();
+    const variant: VariantRecord = match ?? {
+      id: this.context.nextId(),
+      productId: product.id,
+      sku: null,
+      price: '0.00',
+      compareAtPrice: null,
+      barcode: null,
+      taxable: true,
+      inventoryPolicy: 'DENY',
+      optionValues,
+      inventoryItemId: this.context.nextId(),
+    };
+    variant.optionValues = optionValues;
+    if (sku !== undefined) variant.sku = sku;
+    if (str(input['price']) !== undefined) variant.price = str(input['price'])!;
+    if (input['compareAtPrice'] !== undefined) variant.compareAtPrice = str(input['compareAtPrice']) ?? null;
+    if (str(input['barcode']) !== undefined) variant.barcode = str(input['barcode'])!;
+    if (typeof input['taxable'] === 'boolean') variant.taxable = input['taxable'];
+    if (str(input['inventoryPolicy']) !== undefined) variant.inventoryPolicy = str(input['inventoryPolicy'])!;
+    this.variants.set(variant.id, variant);
+    const item = this.items.get(variant.inventoryItemId) ?? {
+      id: variant.inventoryItemId,
+      variantId: variant.id,
+      sku: variant.sku,
+      tracked: true,
+      levels: new Map([[this.context.shop.locationId, { available: 0, onHand: 0, committed: 0, updatedAtMs: now }]]),
+    };
+    item.sku = variant.sku;
+    const tracked = (input['inventoryItem'] as JsonObject | undefined)?.['tracked'];
+    if (typeof tracked === 'boolean') item.tracked = tracked;
+    for (const q of list(input['inventoryQuantities'])) {
+      const level = item.levels.get(this.context.shop.locationId)!;
+      const quantity = typeof q['quantity'] === 'number' ? q['quantity'] : 0;
+      const delta = quantity - (q['name'] === 'on_hand' ? level.onHand : level.available);
+      level.available += delta;
+      level.onHand += delta;
+      level.updatedAtMs = now;
+    }
+    this.items.set(item.id, item);
+    return variant.id;
+  }
+
+  /**
+   * `inventorySetQuantities` with compare-and-swap: from 2026-04 every quantity must name
+   * `changeFromQuantity` (null skips the check); before, `compareQuantity` unless
+   * `ignoreCompareQuantity`. Any error changes nothing; changes send inventory_levels/update.
+   */
+  setQuantities(input: JsonObject, apiVersion: string): { inventoryAdjustmentGroup: JsonObject | null; userErrors: UserErrorBody[] } {
+    const fail = (field: string[], message: string, code: string) => ({ inventoryAdjustmentGroup: null, userErrors: [{ field, message, code }] });
+    const name = str(input['name']);
+    if (name !== 'available' && name !== 'on_hand') return fail(['input', 'name'], "The quantity name must be either 'available' or 'on_hand'.", 'INVALID_NAME');
+    if (!REASONS.has(str(input['reason']) ?? '')) return fail(['input', 'reason'], 'The specified reason is invalid.', 'INVALID_REASON');
+    const casRequired = apiVersion >= '2026-04';
+    const plan: { item: InventoryItemRecord; level: Level; locationId: string; quantity: number }[] = [];
+    for (const [i, q] of list(input['quantities']).entries()) {
+      const field = (f: string) => ['input', 'quantities', String(i), f];
+      const item = this.items.get(numericId(q['inventoryItemId']) ?? '');
+      if (!item) return fail(field('inventoryItemId'), 'The specified inventory item could not be found.', 'INVALID_INVENTORY_ITEM');
+      const locationId = numericId(q['locationId']) ?? '';
+      if (locationId !== this.context.shop.locationId) return fail(field('locationId'), 'The specified location could not be found.', 'INVALID_LOCATION');
+      const level = item.levels.get(locationId);
+      if (!level) return fail(field('locationId'), 'The specified inventory item is not stocked at the location.', 'ITEM_NOT_STOCKED_AT_LOCATION');
+      const quantity = q['quantity'];
+      if (typeof quantity !== 'number' || !Number.isInteger(quantity)) return fail(field('quantity'), 'The quantity must be an integer.', 'INVALID_QUANTITY_NEGATIVE');
+      if (quantity < 0) return fail(field('quantity'), "The quantity can't be negative.", 'INVALID_QUANTITY_NEGATIVE');
+      if (quantity > 1_000_000_000) return fail(field('quantity'), "The total quantity can't be higher than 1,000,000,000.", 'INVALID_QUANTITY_TOO_HIGH');
+      const current = name === 'available' ? level.available : level.onHand;
+      if ('changeFromQuantity' in q) {
+        if (q['changeFromQuantity'] !== null && q['changeFromQuantity'] !== current) {
+          return fail(field('changeFromQuantity'), 'The changeFromQuantity value does not match the persisted value.', 'CHANGE_FROM_QUANTITY_STALE');
+        }
+      } else if (casRequired) {
+        return fail(field('changeFromQuantity'), 'changeFromQuantity must be given for each quantity (null skips the check).', 'COMPARE_QUANTITY_REQUIRED');
+      } else if (input['ignoreCompareQuantity'] !== true) {
+        if (q['compareQuantity'] === undefined) return fail(field('compareQuantity'), 'The compareQuantity argument must be given to each quantity or ignored using ignoreCompareQuantity.', 'COMPARE_QUANTITY_REQUIRED');
+        if (q['compareQuantity'] !== current) return fail(field('compareQuantity'), 'The compareQuantity value does not match persisted value.', 'COMPARE_QUANTITY_STALE');
+      }
+      plan.push({ item, level, locationId, quantity });
+    }
+    const now = this.context.now();
+    const changes: JsonObject[] = [];
+    for (const { item, level, locationId, quantity } of plan) {
+      const delta = quantity - (name === 'available' ? level.available : level.onHand);
+      if (delta === 0) continue;
+      level.available += delta;
+      level.onHand += delta;
+      level.updatedAtMs = now;
+      const itemNode = { __typename: 'InventoryItem', id: gid('InventoryItem', item.id) };
+      const location = { __typename: 'Location', id: gid('Location', locationId), name: this.context.shop.locationName };
+      changes.push({ name, delta, quantityAfterChange: name === 'available' ? level.available : level.onHand, item: itemNode, location });
+      changes.push({ name: name === 'available' ? 'on_hand' : 'available', delta, quantityAfterChange: name === 'available' ? level.onHand : level.available, item: itemNode, location });
+      this.context.emit('inventory_levels/update', {
+        inventory_item_id: restId(item.id),
+        location_id: restId(locationId),
+        available: level.available,
+        updated_at: restTime(now),
+        admin_graphql_api_id: `gid://shopify/InventoryLevel/${locationId}?inventory_item_id=${item.id}`,
+      });
+    }
+    if (changes.length === 0) return { inventoryAdjustmentGroup: null, userErrors: [] };
+    return {
+      inventoryAdjustmentGroup: {
+        __typename: 'InventoryAdjustmentGroup',
+        id: gid('InventoryAdjustmentGroup', this.context.nextId()),
+        createdAt: graphqlTime(now),
+        reason: input['reason'],
+        referenceDocumentUri: str(input['referenceDocumentUri']) ?? null,
+        changes: (args: JsonObject) => changes.filter((c) => !Array.isArray(args['quantityNames']) || (args['quantityNames'] as unknown[]).includes(c['name'])),
+      },
+      userErrors: [],
+    };
+  }
+
+  product(idOrGid: unknown): JsonObject | null {
+    const product = this.products.get(numericId(idOrGid) ?? '');
+    return product ? this.productNode(product) : null;
+  }
+
+  productByHandle(handle: unknown): JsonObject | null {
+    const product = typeof handle === 'string' ? this.byHandle(handle) : undefined;
+    return product ? this.productNode(product) : null;
+  }
+
+  variant(idOrGid: unknown): JsonObject | null {
+    const variant = this.variants.get(numericId(idOrGid) ?? '');
+    return variant ? this.variantNode(variant) : null;
+  }
+
+  inventoryItem(idOrGid: unknown): JsonObject | null {
+    const item = this.items.get(numericId(idOrGid) ?? '');
+    return item ? this.itemNode(item) : null;
+  }
+
+  private productNode(product: ProductRecord): JsonObject {
+    return {
+      __typename: 'Product',
+      id: gid('Product', product.id),
+      legacyResourceId: product.id,
+      title: product.title,
+      handle: product.handle,
+      status: product.status,
+      vendor: product.vendor,
+      productType: product.productType,
+      tags: product.tags,
+      descriptionHtml: product.descriptionHtml,
+      createdAt: graphqlTime(product.createdAtMs),
+      updatedAt: graphqlTime(product.updatedAtMs),
+      options: product.options.map((o, i) => ({ __typename: 'ProductOption', name: o.name, position: i + 1, values: o.values })),
+      variantsCount: { count: product.variantIds.length, precision: 'EXACT' },
+      variants: (args: JsonObject) => connection(product.variantIds.map((id) => this.variantNode(this.variants.get(id)!)), args),
+    };
+  }
+
+  private variantNode(variant: VariantRecord): JsonObject {
+    return {
+      __typename: 'ProductVariant',
+      id: gid('ProductVariant', variant.id),
+      legacyResourceId: variant.id,
+      title: variant.optionValues.map((v) => v.name).join(' / '),
+      sku: variant.sku,
+      price: variant.price,
+      compareAtPrice: variant.compareAtPrice,
+      barcode: variant.barcode,
+      taxable: variant.taxable,
+      inventoryPolicy: variant.inventoryPolicy,
+      selectedOptions: variant.optionValues.map((v) => ({ name: v.optionName, value: v.name })),
+      inventoryItem: () => this.itemNode(this.items.get(variant.inventoryItemId)!),
+      product: () => this.productNode(this.products.get(variant.productId)!),
+    };
+  }
+
+  private itemNode(item: InventoryItemRecord): JsonObject {
+    const level = (locationId: string, value: Level) => ({
+      __typename: 'InventoryLevel',
+      id: `gid://shopify/InventoryLevel/${locationId}?inventory_item_id=${item.id}`,
+      location: { __typename: 'Location', id: gid('Location', locationId), name: this.context.shop.locationName },
+      updatedAt: graphqlTime(value.updatedAtMs),
+      quantities: (args: JsonObject) =>
+        (Array.isArray(args['names']) ? (args['names'] as unknown[]) : ['available', 'on_hand']).map((n) => ({
+          name: n,
+          quantity: n === 'available' ? value.available : n === 'on_hand' ? value.onHand : n === 'committed' ? value.committed : 0,
+        })),
+      item: () => this.itemNode(item),
+    });
+    return {
+      __typename: 'InventoryItem',
+      id: gid('InventoryItem', item.id),
+      legacyResourceId: item.id,
+      sku: item.sku,
+      tracked: item.tracked,
+      variant: () => this.variantNode(this.variants.get(item.variantId)!),
+      inventoryLevel: (args: JsonObject) => {
+        const locationId = numericId(args['locationId']) ?? '';
+        const value = item.levels.get(locationId);
+        return value ? level(locationId, value) : null;
+      },
+      inventoryLevels: (args: JsonObject) => connection([...item.levels.entries()].map(([locationId, value]) => level(locationId, value)), args),
+    };
+  }
+}

@@ -1,0 +1,79 @@
+import { TillbridgeError } from '../../model/index.js';
+import { defineConnector, type CheckResult, type ConnectionInstance } from '../framework/index.js';
+import { createShopifyClient, type ShopifyClient } from './client.js';
+import { ShopifySecrets, ShopifySettings } from './config.js';
+import { interpretShopify } from './interpret.js';
+import { createShopifyOrdersPoller } from './poller.js';
+import { identifyShopifyWebhook, verifyShopifyWebhook } from './webhooks.js';
+
+export { createShopifyClient, derivedIdempotencyKey, type IdempotentCallOptions, type ShopifyClient, type ShopifyClientOptions } from './client.js';
+export { defaultGraphqlRate, defaultRestRate, shopifyApiVersion, shopifyBaseUrl, ShopifySecrets, ShopifySettings, type ShopifySettingsInput } from './config.js';
+export { gidNumber, shopifyGid, type UserError } from './graphql.js';
+export {
+  FulfillmentInput,
+  InventorySetQuantitiesInput,
+  ProductSetIdentifier,
+  ProductSetInput,
+  RefundInput,
+  type FulfillmentCreateResult,
+  type InventoryLevel,
+  type InventorySetQuantitiesResult,
+  type ProductSetResult,
+  type RefundCreateResult,
+  type ShopifyFulfillmentOrder,
+  type ShopInfo,
+} from './operations.js';
+export { createShopifyOrdersPoller, type ShopifyOrdersPollerOptions } from './poller.js';
+export type { OrdersPage, OrdersPageQuery, RestOrder } from './rest.js';
+export { graphqlRateFeedback, QueryCost, restRateFeedback, throttledRetryAfterMs } from './throttle.js';
+export { interpretShopify, interpretedShopifyTopics, type ShopifyInterpretOptions } from './interpret.js';
+export { parseShopifyJson } from './json.js';
+export { identifyShopifyWebhook, shopifyWebhookHeaders, signShopifyWebhook, verifyShopifyWebhook } from './webhooks.js';
+export { startShopifyEmulator, type RunningShopifyEmulator, type ShopifyCredentials, type ShopifyEmulatorOptions } from './emulator/server.js';
+
+function checkFailure(error: unknown, latencyMs: number): CheckResult {
+  if (error instanceof TillbridgeError && error.code === 'outbound_unauthorized') {
+    return error.httpStatus === 403
+      ? { ok: false, detail: 'access denied (403): the access token lacks a scope the connector needs', latencyMs }
+      : { ok: false, detail: `invalid credentials (${error.httpStatus}): Shopify refused the access token`, latencyMs };
+  }
+  return { ok: false, detail: `Shopify unreachable: ${error instanceof Error ? error.message : String(error)}`, latencyMs };
+}
+
+/**
+ * Shopify over the GraphQL Admin API 2026-04 (products, inventory, fulfillments, refunds) and the
+ * REST orders endpoint (the poller), with signed webhooks in: orders, refunds, fulfillments,
+ * products, inventory levels and transactions.
+ */
+export const shopifyConnector = defineConnector<ShopifySettings, ShopifySecrets, ShopifyClient>({
+  system: 'shopify',
+  title: 'Shopify (Admin API 2026-04)',
+  capabilities: ['OrderSource', 'CatalogSink', 'InventorySource', 'InventorySink', 'FulfillmentSource', 'FulfillmentSink', 'PaymentSource'],
+  settings: ShopifySettings,
+  secrets: ShopifySecrets,
+  create(context): ConnectionInstance<ShopifyClient> {
+    const { connectionId, settings, secrets, clock } = context;
+    const client = createShopifyClient({ connectionId, settings, secrets, clock, ...(context.fetch ? { fetch: context.fetch } : {}) });
+    return {
+      client,
+      async check(signal) {
+        const started = clock.now();
+        try {
+          const shop = await client.shop(signal);
+          const latencyMs = clock.now() - started;
+          const served = shop.apiVersion === settings.apiVersion ? '' : ` (asked for ${settings.apiVersion})`;
+          return { ok: true, detail: `shop ${shop.name} (${shop.myshopifyDomain ?? settings.shopDomain}, ${shop.currencyCode}) on Admin API ${shop.apiVersion}${served}`, latencyMs, apiVersion: shop.apiVersion };
+        } catch (error) {
+          return checkFailure(error, clock.now() - started);
+        }
+      },
+      webhooks: {
+        verify: (raw, headers) => verifyShopifyWebhook(raw, headers, secrets.webhookSecret),
+        identify: identifyShopifyWebhook,
+      },
+      interpret: (topic, payload) => interpretShopify(connectionId, topic, payload, { money: settings.money }),
+      pollers: [createShopifyOrdersPoller({ client, intervalMs: settings.pollIntervalMs, clock, initialLookbackMs: settings.initialLookbackMs })],
+      health: () => client.health(),
+    };
+  },
+});

@@ -1,0 +1,146 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { signaturesEqual } from '../../framework/index.js';
+import { NewShipmentOrder, ShipmentOrderStatus } from '../wire.js';
+import { problem, sendProblem, validationProblem } from './problems.js';
+import { fingerprintOf, type WarehouseState } from './state.js';
+
+/** What the vendor routes need from the emulator. */
+export interface VendorRouteOptions {
+  state: WarehouseState;
+  apiKey: string;
+  account: { id: string; name: string };
+  now: () => number;
+  /** The API's own rate limit per key; null turns it off. */
+  rateLimit: { capacity: number; refillPerSecond: number } | null;
+  /** True when this create's answer should be lost (stored, but answered 502). */
+  loseResponse(): boolean;
+}
+
+const Limit = z.coerce.number().pipe(z.int().min(1).max(250));
+const ListQuery = z.object({
+  reference: z.string().min(1).optional(),
+  status: ShipmentOrderStatus.optional(),
+  limit: Limit.default(50),
+  cursor: z.string().optional(),
+});
+const StockQuery = z.object({
+  sku: z.string().min(1).optional(),
+  location: z.string().min(1).optional(),
+  limit: Limit.default(100),
+  cursor: z.string().optional(),
+});
+const CancelBody = z.object({ reason: z.string().max(500).optional() }).nullish();
+
+function page<T>(items: T[], limit: number, cursor: string | undefined): { data: T[]; nextCursor: string | null } | undefined {
+  const start = cursor === undefined ? 0 : Number(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!Number.isInteger(start) || start < 0) return undefined;
+  const end = start + limit;
+  return { data: items.slice(start, end), nextCursor: end < items.length ? Buffer.from(String(end)).toString('base64url') : null };
+}
+
+function bucket(rule: { capacity: number; refillPerSecond: number }, now: () => number) {
+  let tokens = rule.capacity;
+  let at = now();
+  return () => {
+    const t = now();
+    tokens = Math.min(rule.capacity, tokens + ((t - at) / 1000) * rule.refillPerSecond);
+    at = t;
+    if (tokens < 1) return { ok: false as const, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / rule.refillPerSecond)) };
+    tokens -= 1;
+    return { ok: true as const, remaining: Math.floor(tokens) };
+  };
+}
+
+/** The warehouse API v1: bearer auth, rate limit headers, shipment orders, cancels and stock. */
+export function registerVendorRoutes(app: FastifyInstance, options: VendorRouteOptions): { rateLimited: () => number } {
+  const { state } = options;
+  const idempotency = new Map<string, { fingerprint: string; status: number; body: unknown }>();
+  const take = options.rateLimit ? bucket(options.rateLimit, options.now) : undefined;
+  let rateLimited = 0;
+
+  app.addHook('preHandler', async (request, reply) => {
+    if (!request.url.startsWith('/v1/')) return;
+    const auth = request.headers.authorization ?? '';
+    const token = /^Bearer (.+)$/i.exec(auth)?.[1];
+    if (!token || !signaturesEqual(options.apiKey, token)) {
+      return sendProblem(reply, problem(401, 'unauthorized', 'missing or invalid API key: send Authorization: Bearer <apiKey>'), { 'www-authenticate': 'Bearer' });
+    }
+    if (!take || !options.rateLimit) return;
+    const decision = take();
+    if (!decision.ok) {
+      rateLimited += 1;
+      return sendProblem(reply, problem(429, 'rate_limited', `rate limit of ${options.rateLimit.capacity} requests exceeded`), {
+        'retry-after': String(decision.retryAfterSeconds),
+        'x-ratelimit-limit': String(options.rateLimit.capacity),
+        'x-ratelimit-remaining': '0',
+      });
+    }
+    reply.headers({ 'x-ratelimit-limit': String(options.rateLimit.capacity), 'x-ratelimit-remaining': String(decision.remaining) });
+  });
+
+  app.get('/v1/account', async () => ({ ...options.account, apiVersion: 'v1', locations: [state.location] }));
+
+  app.post('/v1/shipment-orders', async (request, reply) => {
+    const parsed = NewShipmentOrder.safeParse(request.body);
+    if (!parsed.success) return sendProblem(reply, validationProblem(parsed.error));
+    const key = request.headers['idempotency-key'];
+    const idempotencyKey = typeof key === 'string' && key.length > 0 ? key : undefined;
+    if (idempotencyKey && idempotencyKey.length > 255) return sendProblem(reply, problem(400, 'invalid_idempotency_key', 'Idempotency-Key is at most 255 characters'));
+    const fingerprint = fingerprintOf(parsed.data);
+    const prior = idempotencyKey ? idempotency.get(idempotencyKey) : undefined;
+    if (prior) {
+      if (prior.fingerprint !== fingerprint) {
+        return sendProblem(reply, problem(422, 'idempotency_key_reused', `Idempotency-Key ${idempotencyKey} was used with a different body`));
+      }
+      return reply.code(prior.status).header('idempotent-replayed', 'true').send(prior.body);
+    }
+    const result = state.create(parsed.data);
+    if (result.kind === 'conflict') {
+      return sendProblem(
+        reply,
+        problem(409, 'reference_conflict', `a shipment order with reference ${parsed.data.reference} already exists with different content`, { existingId: result.existingId }),
+      );
+    }
+    const status = result.kind === 'created' ? 201 : 200;
+    if (idempotencyKey) idempotency.set(idempotencyKey, { fingerprint, status, body: result.order });
+    if (result.kind === 'created' && options.loseResponse()) {
+      return sendProblem(reply, problem(502, 'upstream_timeout', 'the order service did not answer in time'));
+    }
+    return reply.code(status).header('location', `/v1/shipment-orders/${result.order.id}`).send(result.order);
+  });
+
+  app.get('/v1/shipment-orders', async (request, reply) => {
+    const query = ListQuery.safeParse(request.query);
+    if (!query.success) return sendProblem(reply, validationProblem(query.error));
+    const filter = { ...(query.data.reference !== undefined ? { reference: query.data.reference } : {}), ...(query.data.status ? { status: query.data.status } : {}) };
+    const result = page(state.list(filter), query.data.limit, query.data.cursor);
+    return result ?? sendProblem(reply, problem(400, 'invalid_cursor', 'cursor is not one this API returned'));
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/shipment-orders/:id', async (request, reply) => {
+    const order = state.get(request.params.id);
+    return order ?? sendProblem(reply, problem(404, 'not_found', `shipment order ${request.params.id} does not exist`));
+  });
+
+  app.post<{ Params: { id: string } }>('/v1/shipment-orders/:id/cancel', async (request, reply) => {
+    const body = CancelBody.safeParse(request.body);
+    if (!body.success) return sendProblem(reply, validationProblem(body.error));
+    const result = state.cancel(request.params.id, body.data?.reason);
+    if (result.kind === 'not_found') return sendProblem(reply, problem(404, 'not_found', `shipment order ${request.params.id} does not exist`));
+    if (result.kind === 'shipped') {
+      return sendProblem(reply, problem(409, 'already_shipped', `shipment order ${request.params.id} has shipped in full and cannot be cancelled`, { shipmentOrderStatus: result.order.status }));
+    }
+    return result.order;
+  });
+
+  app.get('/v1/stock', async (request, reply) => {
+    const query = StockQuery.safeParse(request.query);
+    if (!query.success) return sendProblem(reply, validationProblem(query.error));
+    const levels = query.data.location !== undefined && query.data.location !== state.location ? [] : state.levels(query.data.sku);
+    const result = page(levels, query.data.limit, query.data.cursor);
+    return result ?? sendProblem(reply, problem(400, 'invalid_cursor', 'cursor is not one this API returned'));
+  });
+
+  return { rateLimited: () => rateLimited };
+}

@@ -1,0 +1,83 @@
+import { defineConnector, type CheckResult, type ConnectionInstance } from '../framework/index.js';
+import { TillbridgeError } from '../../model/index.js';
+import { createWarehouseClient, type WarehouseClient } from './client.js';
+import { WarehouseSecrets, WarehouseSettings } from './config.js';
+import { interpretWarehouseEvent } from './mapping.js';
+import { identifyWarehouseWebhook, verifyWarehouseWebhook } from './webhooks.js';
+
+export { createWarehouseClient, type CreateShipmentOrderResult, type StockQuery, type WarehouseClient, type WarehouseClientOptions } from './client.js';
+export { defaultWarehouseRate, WarehouseSecrets, WarehouseSettings, type WarehouseSettingsInput } from './config.js';
+export {
+  fulfillmentFromCancellation,
+  fulfillmentFromShipment,
+  interpretWarehouseEvent,
+  inventoryLevelFromAdjustment,
+  shipmentOrderFromOrder,
+  type InterpretSettings,
+  type ServiceLevelSettings,
+} from './mapping.js';
+export {
+  identifyWarehouseWebhook,
+  signatureToleranceSeconds,
+  signWarehousePayload,
+  verifyWarehouseWebhook,
+  warehouseSignatureHeader,
+  warehouseWebhookHeaders,
+} from './webhooks.js';
+export * as warehouseWire from './wire.js';
+export type { NewShipmentOrder as NewWarehouseShipmentOrder, ShipmentOrder as WarehouseShipmentOrder, StockLevel as WarehouseStockLevel, WarehouseTopic } from './wire.js';
+export { startWarehouseEmulator, type RunningWarehouseEmulator, type WarehouseCredentials, type WarehouseEmulatorOptions } from './emulator/server.js';
+export { Behaviour as WarehouseEmulatorBehaviour } from './emulator/behaviour.js';
+
+function checkFailure(error: unknown, latencyMs: number): CheckResult {
+  if (error instanceof TillbridgeError && error.code === 'outbound_unauthorized') {
+    return { ok: false, detail: `the warehouse refused the credentials (${error.httpStatus}): check apiKey`, latencyMs };
+  }
+  return { ok: false, detail: `warehouse unreachable: ${error instanceof Error ? error.message : String(error)}`, latencyMs };
+}
+
+/**
+ * The generic 3PL warehouse (Tillbridge generic warehouse API v1): shipment orders out
+ * (FulfillmentSink), shipments and stock levels in by signed webhook (FulfillmentSource,
+ * InventorySource), stock queries for reconciliation.
+ */
+export const warehouseConnector = defineConnector<WarehouseSettings, WarehouseSecrets, WarehouseClient>({
+  system: 'warehouse',
+  title: '3PL warehouse (REST)',
+  capabilities: ['FulfillmentSink', 'FulfillmentSource', 'InventorySource'],
+  settings: WarehouseSettings,
+  secrets: WarehouseSecrets,
+  create(context): ConnectionInstance<WarehouseClient> {
+    const { settings, secrets } = context;
+    const client = createWarehouseClient({
+      connectionId: context.connectionId,
+      settings,
+      secrets,
+      clock: context.clock,
+      ...(context.fetch ? { fetch: context.fetch } : {}),
+    });
+    return {
+      client,
+      async check(signal) {
+        const started = context.clock.now();
+        try {
+          const account = await client.account(signal);
+          const latencyMs = context.clock.now() - started;
+          if (settings.warehouseLocation !== undefined && !account.locations.includes(settings.warehouseLocation)) {
+            return { ok: false, detail: `location ${settings.warehouseLocation} is not on account ${account.id} (it has ${account.locations.join(', ') || 'none'})`, latencyMs };
+          }
+          const where = settings.warehouseLocation ?? account.locations.join(', ');
+          return { ok: true, detail: `account ${account.name} (${account.id}), location ${where || 'none'}`, latencyMs, apiVersion: account.apiVersion };
+        } catch (error) {
+          return checkFailure(error, context.clock.now() - started);
+        }
+      },
+      webhooks: {
+        verify: (raw, headers, nowMs) => verifyWarehouseWebhook(raw, headers, secrets.webhookSecret, nowMs),
+        identify: identifyWarehouseWebhook,
+      },
+      interpret: (topic, payload) => interpretWarehouseEvent(topic, payload, settings),
+      health: () => client.health(),
+    };
+  },
+});

@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { stringify } from 'yaml';
+import { startErpnextEmulator, startShopifyEmulator, startStripeEmulator, startWarehouseEmulator, type RunningEmulator } from '../../connectors/index.js';
+import { sandboxCatalog } from './catalog.js';
+import { startTraffic } from './traffic.js';
+
+/** What `tillbridge sandbox` starts. */
+export interface SandboxOptions {
+  /** Folder for tillbridge.config.yaml, sandbox.json and the secret files. */
+  outDir: string;
+  /** The hub the emulators send webhooks to. */
+  hubUrl: string;
+  /** Start simulated shoppers and operations. */
+  traffic?: boolean | { ordersPerMinute?: number };
+  logger?: Logger;
+}
+
+/** A running sandbox retailer. */
+export interface Sandbox {
+  configPath: string;
+  sandboxJsonPath: string;
+  connections: Record<string, { system: string; baseUrl: string } & Record<string, string>>;
+  /** Points every emulator's webhooks at another hub URL. */
+  retarget(hubUrl: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface SandboxSystem {
+  id: string;
+  system: string;
+  emulator: RunningEmulator;
+  credentials: Record<string, string>;
+  settings: Record<string, unknown>;
+}
+
+/**
+ * Starts an emulator for every supported system on free loopback ports, writes a hub
+ * configuration wired to them (secrets in files beside it, referenced as file:) and sandbox.json,
+ * and optionally simulated traffic.
+ */
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const webhookUrl = (system: string, id: string) => `${options.hubUrl}/webhooks/${system}/${id}`;
+  const stock = Object.fromEntries(sandboxCatalog.map((p) => [p.sku, 100]));
+  const shopify = await startShopifyEmulator({ webhookUrl: webhookUrl('shopify', 'shop-main') });
+  const stripe = await startStripeEmulator({ webhookUrl: webhookUrl('stripe', 'stripe-main') });
+  const erpnext = await startErpnextEmulator({ webhookUrl: webhookUrl('erpnext', 'erp-main') });
+  const warehouse = await startWarehouseEmulator({ webhookUrl: webhookUrl('warehouse', 'wh-main'), stock });
+  const systems: SandboxSystem[] = [
+    { id: 'shop-main', system: 'shopify', emulator: shopify, credentials: { ...shopify.credentials }, settings: { shopDomain: shopify.shopDomain, baseUrl: shopify.url, pollIntervalMs: 30_000 } },
+    { id: 'stripe-main', system: 'stripe', emulator: stripe, credentials: { ...stripe.credentials }, settings: { baseUrl: stripe.url } },
+    { id: 'erp-main', system: 'erpnext', emulator: erpnext, credentials: { ...erpnext.credentials }, settings: { baseUrl: erpnext.url, company: erpnext.company } },
+    { id: 'wh-main', system: 'warehouse', emulator: warehouse, credentials: { ...warehouse.credentials }, settings: { baseUrl: warehouse.url, locationId: 'wh-main' } },
+  ];
+
+  fs.mkdirSync(path.join(options.outDir, 'secrets'), { recursive: true, mode: 0o700 });
+  const connections: Sandbox['connections'] = {};
+  const config = {
+    connections: systems.map((s) => {
+      const secrets: Record<string, string> = {};
+      for (const [name, value] of Object.entries(s.credentials)) {
+        const file = path.join('secrets', `${s.id}.${name}`);
+        fs.writeFileSync(path.join(options.outDir, file), `${value}\n`, { mode: 0o600 });
+        secrets[name] = `file:${file}`;
+      }
+      connections[s.id] = { system: s.system, baseUrl: s.emulator.url, ...s.credentials };
+      return { id: s.id, system: s.system, settings: s.settings, secrets };
+    }),
+  };
+  const configPath = path.join(options.outDir, 'tillbridge.config.yaml');
+  fs.writeFileSync(configPath, `# Written by tillbridge sandbox: a hub configuration wired to the emulators.\n${stringify(config)}`);
+  const sandboxJsonPath = path.join(options.outDir, 'sandbox.json');
+  fs.writeFileSync(sandboxJsonPath, `${JSON.stringify({ hubUrl: options.hubUrl, connections }, null, 2)}\n`, { mode: 0o600 });
+
+  const traffic = options.traffic
+    ? startTraffic(
+        { shopify: { baseUrl: shopify.url }, stripe: { baseUrl: stripe.url, secretKey: stripe.credentials.secretKey }, warehouse: { baseUrl: warehouse.url } },
+        { ...(typeof options.traffic === 'object' ? options.traffic : {}), ...(options.logger ? { logger: options.logger } : {}) },
+      )
+    : undefined;
+
+  return {
+    configPath,
+    sandboxJsonPath,
+    connections,
+    async retarget(hubUrl) {
+      await Promise.all(
+        systems.map((s) =>
+          fetch(`${s.emulator.url}/_sandbox/webhooks`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ url: `${hubUrl}/webhooks/${s.system}/${s.id}` }),
+          }),
+        ),
+      );
+    },
+    async stop() {
+      traffic?.stop();
+      await Promise.all(systems.map((s) => s.emulator.close()));
+    },
+  };
+}
