@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { newId, systemClock } from '../src/model/index.js';
 import { createDispatcher, createMessage, defineMessageType, handlerFor, writeToOutbox } from '../src/messaging/index.js';
+import { webhookBench } from './webhooks.js';
 import { countMessagesByStatus, createScratchDatabase, migrateToLatest, openStore, postgresProblem } from '../src/store/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -15,6 +16,7 @@ const key = 'bench-bootstrap-key-0123456789abcdef';
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const dispatchCount = Number(process.env.BENCH_MESSAGES ?? 20_000);
+const webhookCount = Number(process.env.BENCH_WEBHOOKS ?? 5_000);
 
 interface LoadResult {
   total: number;
@@ -144,6 +146,16 @@ async function main() {
       process.stderr.write(`bench: ${engine} dispatcher (${dispatchCount} messages)…\n`);
       const plain = await dispatchBench(engine, false);
       const keyed = await dispatchBench(engine, true);
+      process.stderr.write(`bench: ${engine} Shopify webhooks (${webhookCount} orders/create)…\n`);
+      const webhookData = fs.mkdtempSync(path.join(os.tmpdir(), `tillbridge-bench-${engine}-wh-`));
+      const webhookDatabase = engine === 'postgres' ? await createScratchDatabase('tb_bench_wh') : undefined;
+      try {
+        const w = await webhookBench({ data: webhookData, ...(webhookDatabase ? { databaseUrl: webhookDatabase.url } : {}) }, webhookCount, connections);
+        notes.push(`${engine}: Shopify webhooks ${w.ackedPerSecond.toFixed(0)}/s verified+kept+acked (p50 ${w.p50.toFixed(1)} ms, p99 ${w.p99.toFixed(1)} ms), ${w.endToEndPerSecond.toFixed(0)} orders/s webhook → canonical order stored (${w.webhooks} orders)`);
+      } finally {
+        await webhookDatabase?.drop();
+        fs.rmSync(webhookData, { recursive: true, force: true });
+      }
       const r = intake.result;
       rows.push([
         engine,

@@ -36,8 +36,8 @@ async function emulator(method: string, route: string, body?: unknown) {
   return (await response.json()) as { order?: { id: string | number } } & Record<string, unknown>;
 }
 
-async function ordersOf(externalId: string) {
-  const page = await api('GET', '/v1/orders?source=shop-main&limit=500');
+async function ordersOf(externalId: string, source = 'shop-main') {
+  const page = await api('GET', `/v1/orders?source=${source}&limit=500`);
   return (page.body.data as { id: string; externalId: string }[]).filter((o) => o.externalId === externalId);
 }
 
@@ -62,6 +62,17 @@ beforeAll(async () => {
       `      shopDomain: ${shopify.shopDomain}`,
       `      baseUrl: ${shopify.url}`,
       '      pollIntervalMs: 300',
+      '    secrets:',
+      '      accessToken: env:TB_E2E_SHOPIFY_TOKEN',
+      '      webhookSecret: file:webhook-secret',
+      // The same shop without a poller worth the name, where only webhooks tell the hub (delivery order is then what the test says).
+      '  - id: shop-quiet',
+      '    system: shopify',
+      '    settings:',
+      `      shopDomain: ${shopify.shopDomain}`,
+      `      baseUrl: ${shopify.url}`,
+      '      pollIntervalMs: 3600000',
+      '      initialLookbackMs: 0',
       '    secrets:',
       '      accessToken: env:TB_E2E_SHOPIFY_TOKEN',
       '      webhookSecret: file:webhook-secret',
@@ -96,18 +107,23 @@ describe('Shopify emulator → hub', () => {
   });
 
   it('orders/updated arriving before orders/create still yields one order, and the stale create changes nothing', async () => {
-    const created = await emulator('POST', '/_sandbox/orders?delayMs=1500', order());
-    const externalId = String(created.order?.id);
-    await emulator('POST', `/_sandbox/orders/${externalId}`, { tags: 'vip' });
-    await waitFor(async () => (await ordersOf(externalId)).length > 0, { what: 'the order from orders/updated', timeoutMs: 15_000 });
-    await shopify.idle();
-    await waitFor(async () => (await metric('tillbridge_message_backlog', 'lane="critical"')) === 0, { what: 'both deliveries interpreted' });
-    const [only] = await ordersOf(externalId);
-    expect(await ordersOf(externalId)).toHaveLength(1);
-    const detail = await api('GET', `/v1/orders/${only!.id}`);
-    expect(detail.body.tags).toEqual(['vip']);
-    const events = (detail.body.timeline as { event: string }[]).map((e) => e.event);
-    expect(events.filter((e) => e === 'channel.order.updated')).toHaveLength(0);
+    await emulator('POST', '/_sandbox/webhooks', { url: `${hub.url}/webhooks/shopify/shop-quiet` });
+    try {
+      const created = await emulator('POST', '/_sandbox/orders?delayMs=1500', order());
+      const externalId = String(created.order?.id);
+      await emulator('POST', `/_sandbox/orders/${externalId}`, { tags: 'vip' });
+      await waitFor(async () => (await ordersOf(externalId, 'shop-quiet')).length > 0, { what: 'the order from orders/updated', timeoutMs: 15_000 });
+      await shopify.idle();
+      await waitFor(async () => (await metric('tillbridge_message_backlog', 'lane="critical"')) === 0, { what: 'both deliveries interpreted' });
+      const orders = await ordersOf(externalId, 'shop-quiet');
+      expect(orders).toHaveLength(1);
+      const detail = await api('GET', `/v1/orders/${orders[0]!.id}`);
+      expect(detail.body.tags).toEqual(['vip']);
+      const events = (detail.body.timeline as { event: string }[]).map((e) => e.event);
+      expect(events.filter((e) => e === 'channel.order.updated')).toHaveLength(0);
+    } finally {
+      await emulator('POST', '/_sandbox/webhooks', { url: `${hub.url}/webhooks/shopify/shop-main` });
+    }
   });
 
   it('an order whose webhook was missed is caught by the poller', async () => {

@@ -27,6 +27,8 @@ export const PaymentTransaction = z.object({
   amount: Money,
   occurredAt: Timestamp,
   parentReference: Identifier.optional(),
+  /** Why it happened or failed, in the provider's words (decline message, dispute or refund reason). */
+  reason: z.string().optional(),
 });
 
 /** One movement at a payment provider. */

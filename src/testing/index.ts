@@ -1,1 +1,2 @@
 export { waitFor } from './wait-for.js';
+export { corpusUrl } from './corpus.js';

@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TillbridgeError } from '../../model/index.js';
 import { closeEmulators, setup } from './test-support.js';
+import { corpusUrl } from '../../testing/index.js';
 
 afterEach(closeEmulators);
 
 /** The Shopify orders/create sample: five lines, a 20.00 discount, 10.00 shipping, total 404.95 USD. */
-const corpusOrder = JSON.parse(fs.readFileSync(new URL('../../../../shared/corpus/shopify/webhooks-2026-04/orders_create.json', import.meta.url), 'utf8')).response as {
+const corpusOrder = JSON.parse(fs.readFileSync(corpusUrl('shopify/webhooks-2026-04/orders_create.json'), 'utf8')).response as {
   line_items: { sku: string; title: string; quantity: number; price: string }[];
   total_discounts: string;
   total_price: string;

@@ -6,8 +6,9 @@ import { createShopifyClient, type ShopifyClientOptions } from './client.js';
 import { ShopifySettings, type ShopifySettingsInput } from './config.js';
 import { startShopifyEmulator, type RunningShopifyEmulator, type ShopifyEmulatorOptions } from './emulator/server.js';
 import { parseExact, stringifyExact } from './emulator/support.js';
+import { corpusUrl } from '../../testing/index.js';
 
-const corpus = new URL('../../../../shared/corpus/shopify/webhooks-2026-04/', import.meta.url);
+const corpus = corpusUrl('shopify/webhooks-2026-04/');
 
 /** The corpus orders/create body (numbers as written), without its ids, so the emulator gives fresh ones. */
 function corpusOrder(): Record<string, unknown> {

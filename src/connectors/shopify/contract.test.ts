@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { parse, stringify } from 'lossless-json';
 import { describeConnectorContract } from '../testing/contract.js';
 import { shopifyConnector, shopifyWebhookHeaders, startShopifyEmulator } from './index.js';
+import { corpusUrl } from '../../testing/index.js';
 
-const corpus = new URL('../../../../shared/corpus/shopify/webhooks-2026-04/orders_create.json', import.meta.url);
+const corpus = corpusUrl('shopify/webhooks-2026-04/orders_create.json');
 /** The corpus orders/create body, every number as written. */
 const orderBody = stringify((parse(readFileSync(corpus, 'utf8')) as { response: unknown }).response)!;
 

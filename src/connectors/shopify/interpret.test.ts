@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { isTillbridgeError } from '../../model/index.js';
 import { InboundEvent } from '../framework/index.js';
 import { interpretShopify, interpretedShopifyTopics } from './interpret.js';
+import { corpusUrl } from '../../testing/index.js';
 
-const corpus = new URL('../../../../shared/corpus/shopify/', import.meta.url);
+const corpus = corpusUrl('shopify/');
 
 /** A corpus webhook body as Shopify's raw text (numbers kept digit for digit). */
 function body(file: string): string {

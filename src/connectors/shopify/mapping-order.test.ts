@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { decimalToMinor, isTillbridgeError, minorToDecimal, parseOrder } from '../../model/index.js';
 import { parseShopifyJson } from './json.js';
 import { shopifyOrderCancellation, shopifyOrderChannelStatus, shopifyOrderToCanonical } from './mapping.js';
+import { corpusUrl } from '../../testing/index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests reach into vendor JSON freely
 type Json = any;
 
-const corpus = new URL('../../../../shared/corpus/shopify/', import.meta.url);
+const corpus = corpusUrl('shopify/');
 const read = (path: string): Json => parseShopifyJson(readFileSync(new URL(path, corpus), 'utf8'));
 const webhookBody = (topicFile: string): Json => read(`webhooks-2026-04/${topicFile}.json`).response;
 

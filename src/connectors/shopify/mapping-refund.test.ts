@@ -4,11 +4,12 @@ import { isTillbridgeError } from '../../model/index.js';
 import { InboundEvent } from '../framework/index.js';
 import { parseShopifyJson } from './json.js';
 import { shopifyRefundToEvent } from './mapping.js';
+import { corpusUrl } from '../../testing/index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests reach into vendor JSON freely
 type Json = any;
 
-const corpus = new URL('../../../../shared/corpus/shopify/', import.meta.url);
+const corpus = corpusUrl('shopify/');
 const read = (path: string): Json => parseShopifyJson(readFileSync(new URL(path, corpus), 'utf8'));
 
 function failure(run: () => unknown): { code: string; message: string } {

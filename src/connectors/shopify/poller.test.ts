@@ -6,8 +6,9 @@ import { startShopifyEmulator, type RunningShopifyEmulator, type ShopifyEmulator
 import { parseExact, stringifyExact } from './emulator/support.js';
 import { interpretShopify } from './interpret.js';
 import { createShopifyOrdersPoller } from './poller.js';
+import { corpusUrl } from '../../testing/index.js';
 
-const corpus = new URL('../../../../shared/corpus/shopify/webhooks-2026-04/', import.meta.url);
+const corpus = corpusUrl('shopify/webhooks-2026-04/');
 const corpusText = readFileSync(new URL('orders_create.json', corpus), 'utf8');
 
 /** The corpus orders/create body without the ids and times Shopify assigns, so the emulator places it now. */

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { corpusUrl } from '../../testing/index.js';
 
 /** Stripe's own example objects (fixtures3.json from Stripe's OpenAPI repository), by object type. */
-export const stripeFixtures = (JSON.parse(readFileSync(new URL('../../../../shared/corpus/stripe/fixtures3.json', import.meta.url), 'utf8')) as { resources: Record<string, Record<string, unknown>> }).resources;
+export const stripeFixtures = (JSON.parse(readFileSync(corpusUrl('stripe/fixtures3.json'), 'utf8')) as { resources: Record<string, Record<string, unknown>> }).resources;
 
 /** A fixture object with some fields changed (the corpus itself is never edited). */
 export function fixture(kind: string, changes: Record<string, unknown> = {}): Record<string, unknown> {

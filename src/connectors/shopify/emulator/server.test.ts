@@ -9,8 +9,9 @@ import { interpretShopify } from '../interpret.js';
 import { verifyShopifyWebhook } from '../webhooks.js';
 import { startShopifyEmulator, type RunningShopifyEmulator, type ShopifyEmulatorOptions } from './server.js';
 import { parseExact, stringifyExact } from './support.js';
+import { corpusUrl } from '../../../testing/index.js';
 
-const corpus = new URL('../../../../../shared/corpus/shopify/webhooks-2026-04/orders_create.json', import.meta.url);
+const corpus = corpusUrl('shopify/webhooks-2026-04/orders_create.json');
 
 /** The corpus orders/create body without ids and times, so the emulator assigns them. */
 function corpusOrder(): Record<string, unknown> {
