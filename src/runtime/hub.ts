@@ -1,6 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { newId, systemClock, type Clock } from '../model/index.js';
-import { createOrderIntake, createWebhookReceiver, interpretInbound, recordAcceptedOrder, withSubscriptions, type OrderIntake } from '../flows/index.js';
+import { createInboundRecorder, createOrderIntake, createWebhookReceiver, interpretInbound, recordAcceptedOrder, withSubscriptions, type OrderIntake } from '../flows/index.js';
 import type { ConnectorDefinition, Connections } from '../connectors/index.js';
 import { connectionsFromConfig } from './connections.js';
 import { buildGateway, createApiKeys, createMetrics, createOAuth, createRateLimiter, parseRateLimitSetting, storeBuckets } from '../gateway/index.js';
@@ -62,7 +62,9 @@ export async function startHub(
     observer: hubObserver(metrics, logger),
   });
   notify.critical = () => dispatcher.notify('critical');
+  const recorder = createInboundRecorder(store, { newId, clock });
   const webhooks = createWebhookReceiver({
+    recorder,
     store,
     connections,
     clock,
@@ -93,7 +95,7 @@ export async function startHub(
   });
   await app.listen({ host: settings.host, port: settings.port });
   dispatcher.start();
-  const pollers = startPollers({ store, connections, clock, newId, logger, onReceived: notify.critical });
+  const pollers = startPollers({ store, connections, clock, newId, logger, recorder, onReceived: notify.critical });
   const stopHousekeeping = startHousekeeping(store, clock, settings.retentionDays * 86_400_000, logger);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
@@ -111,6 +113,7 @@ export async function startHub(
         stopHousekeeping();
         await pollers.stop();
         await app.close();
+        await recorder.drain();
         await intake.drain();
         await dispatcher.stop();
         await store.close();

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock, IdGenerator } from '../model/index.js';
 import type { Connections, Poller } from '../connectors/framework/index.js';
-import { recordInbound } from '../flows/index.js';
+import type { InboundRecorder } from '../flows/index.js';
 import { getConnectorState, setConnectorState, type Store } from '../store/index.js';
 
 /**
@@ -15,6 +15,7 @@ export function startPollers(deps: {
   clock: Clock;
   newId: IdGenerator;
   logger: Logger;
+  recorder: InboundRecorder;
   onReceived?: () => void;
 }): { stop(): Promise<void> } {
   const shutdown = new AbortController();
@@ -26,7 +27,7 @@ export function startPollers(deps: {
     const page = await poller.poll(cursor, shutdown.signal);
     let fresh = 0;
     for (const item of page.items) {
-      const recorded = await recordInbound(deps.store, { newId: deps.newId, now: deps.clock.now() }, { connectionId, system, ...item, via: 'poll' });
+      const recorded = await deps.recorder.record({ connectionId, system, ...item, via: 'poll' });
       if (!recorded.duplicate) fresh += 1;
     }
     if (page.cursor !== null && page.cursor !== cursor) await setConnectorState(deps.store.db, connectionId, key, page.cursor, deps.clock.now());

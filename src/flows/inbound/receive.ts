@@ -3,7 +3,7 @@ import type { Clock, IdGenerator } from '../../model/index.js';
 import { isTillbridgeError } from '../../model/index.js';
 import type { Connections, InboundHeaders } from '../../connectors/framework/index.js';
 import { insertRejectedPayload, type Store } from '../../store/index.js';
-import { recordInbound } from './record.js';
+import type { InboundRecorder } from './record.js';
 
 /** The HTTP-shaped outcome of one webhook delivery. */
 export interface WebhookOutcome {
@@ -30,6 +30,7 @@ export function createWebhookReceiver(deps: {
   clock: Clock;
   newId: IdGenerator;
   logger: Logger;
+  recorder: InboundRecorder;
   onReceived?: () => void;
   count?: (labels: { connection: string; system: string; outcome: string }) => void;
 }): WebhookReceiver {
@@ -64,7 +65,7 @@ export function createWebhookReceiver(deps: {
         });
         return done({ status: 400, outcome: 'invalid', detail });
       }
-      const recorded = await recordInbound(deps.store, { newId: deps.newId, now }, {
+      const recorded = await deps.recorder.record({
         connectionId,
         system,
         dedupKey: identity.dedupKey,

@@ -1,6 +1,6 @@
-import type { IdGenerator } from '../../model/index.js';
+import type { Clock, IdGenerator } from '../../model/index.js';
 import { createMessage, writeToOutbox } from '../../messaging/index.js';
-import { receiveIntoInbox, type Store } from '../../store/index.js';
+import { createBatcher, receiveIntoInbox, type Db, type Store } from '../../store/index.js';
 import { inboundReceived } from './messages.js';
 
 /** One verified inbound payload. */
@@ -14,34 +14,51 @@ export interface InboundPayload {
   via: 'webhook' | 'poll';
 }
 
+/** Keeps verified inbound payloads, many per transaction. */
+export interface InboundRecorder {
+  record(payload: InboundPayload): Promise<{ inboxId: string; duplicate: boolean }>;
+  drain(): Promise<void>;
+}
+
 /**
- * Keeps a verified payload in the inbox (deduplicated per connection) and queues its
- * interpretation, in one transaction: the raw payload is never lost and never processed twice.
+ * Keeps each verified payload in the inbox (deduplicated per connection) and queues its
+ * interpretation in the same transaction: the raw payload is never lost and never processed
+ * twice. Concurrent payloads share one transaction (group commit); each caller is answered only
+ * after the commit that makes its payload durable.
  */
-export async function recordInbound(
-  store: Store,
-  deps: { newId: IdGenerator; now: number },
-  payload: InboundPayload,
-): Promise<{ inboxId: string; duplicate: boolean }> {
-  return store.db.transaction().execute(async (trx) => {
-    const messageId = deps.newId('msg');
-    const inbox = await receiveIntoInbox(trx, {
-      id: deps.newId('inb'),
+export function createInboundRecorder(store: Store, deps: { newId: IdGenerator; clock: Clock }): InboundRecorder {
+  const batcher = createBatcher<InboundPayload, { inboxId: string; duplicate: boolean }>(
+    (payloads) => store.db.transaction().execute((trx) => recordBatch(trx, payloads, deps.newId, deps.clock.now())),
+    { maxBatch: 256, concurrency: store.dialect === 'postgres' ? 4 : 1 },
+  );
+  return { record: (payload) => batcher.submit(payload), drain: () => batcher.drain() };
+}
+
+async function recordBatch(db: Db, payloads: InboundPayload[], newId: IdGenerator, now: number) {
+  const results: { inboxId: string; duplicate: boolean }[] = [];
+  const messages = [];
+  for (const payload of payloads) {
+    const messageId = newId('msg');
+    const inbox = await receiveIntoInbox(db, {
+      id: newId('inb'),
       source: payload.connectionId,
       dedupKey: payload.dedupKey,
       payload: payload.payload,
       headers: { topic: payload.topic, via: payload.via, ...(payload.apiVersion ? { apiVersion: payload.apiVersion } : {}) },
-      receivedAt: deps.now,
+      receivedAt: now,
       messageId,
     });
-    if (inbox.duplicate) return { inboxId: inbox.id, duplicate: true };
-    const message = createMessage(
-      inboundReceived,
-      { connectionId: payload.connectionId, system: payload.system, inboxId: inbox.id, topic: payload.topic, apiVersion: payload.apiVersion, via: payload.via },
-      { source: `tillbridge/connections/${payload.connectionId}`, correlationId: deps.newId('cor') },
-      { id: messageId, now: deps.now, subject: payload.topic },
+    results.push({ inboxId: inbox.id, duplicate: inbox.duplicate });
+    if (inbox.duplicate) continue;
+    messages.push(
+      createMessage(
+        inboundReceived,
+        { connectionId: payload.connectionId, system: payload.system, inboxId: inbox.id, topic: payload.topic, apiVersion: payload.apiVersion, via: payload.via },
+        { source: `tillbridge/connections/${payload.connectionId}`, correlationId: newId('cor') },
+        { id: messageId, now, subject: payload.topic },
+      ),
     );
-    await writeToOutbox(trx, [message], deps.now);
-    return { inboxId: inbox.id, duplicate: false };
-  });
+  }
+  await writeToOutbox(db, messages, now);
+  return results;
 }
