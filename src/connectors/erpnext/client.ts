@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { TillbridgeError, type Clock } from '../../model/index.js';
-import { createHttpClient, type CheckResult, type CircuitBreaker, type HttpClient, type OutboundHealth } from '../framework/index.js';
+import { systemClock, TillbridgeError, type Clock } from '../../model/index.js';
+import { createHttpClient, errorText, timedCheck, type CheckResult, type CircuitBreaker, type HttpClient, type OutboundHealth } from '../framework/index.js';
 import { createAccountingOps, type JournalEntryOps, type PaymentEntryOps } from './accounting.js';
 import { createCatalogOps, type BinOps, type CustomerOps, type ItemOps, type ItemPriceOps } from './catalog.js';
 import type { ErpnextSecrets, ErpnextSettings } from './config.js';
@@ -92,11 +92,9 @@ export function createErpnextClient(options: ErpnextClientOptions): ErpnextClien
  * user (401/403 → invalid credentials), the configured Company, and the site's versions.
  */
 export async function checkErpnext(options: ErpnextClientOptions, signal?: AbortSignal): Promise<CheckResult> {
-  const now = () => (options.clock ? options.clock.now() : Date.now());
-  const started = now();
   const http = httpFor(options, { maxAttempts: 1, timeoutMs: Math.min(options.settings.timeoutMs ?? 5_000, 5_000) });
   const withSignal = signal ? { signal } : {};
-  try {
+  return timedCheck(options.clock ?? systemClock, async () => {
     const user = Message.parse((await http.request({ method: 'GET', path: '/api/method/frappe.auth.get_logged_user', ...withSignal })).body).message;
     let apiVersion: string | undefined;
     try {
@@ -109,16 +107,14 @@ export async function checkErpnext(options: ErpnextClientOptions, signal?: Abort
       await http.request({ method: 'GET', path: resourcePath('Company', options.settings.company), ...withSignal });
     } catch (error) {
       if (error instanceof TillbridgeError && error.httpStatus === 404) {
-        return { ok: false, detail: `logged in as ${String(user)}, but company "${options.settings.company}" does not exist on the site`, latencyMs: now() - started, apiVersion };
+        return { ok: false, detail: `logged in as ${String(user)}, but company "${options.settings.company}" does not exist on the site`, apiVersion };
       }
       throw error;
     }
-    return { ok: true, detail: `logged in as ${String(user)}; company ${options.settings.company}${apiVersion ? `; ${apiVersion}` : ''}`, latencyMs: now() - started, apiVersion };
-  } catch (error) {
-    const latencyMs = now() - started;
-    if (error instanceof TillbridgeError && error.code === 'outbound_unauthorized') {
-      return { ok: false, detail: `invalid credentials: ERPNext refused the API key and secret (${error.httpStatus}): ${error.message}`, latencyMs };
-    }
-    return { ok: false, detail: `ERPNext unreachable: ${error instanceof Error ? error.message : String(error)}`, latencyMs };
-  }
+    return { ok: true, detail: `logged in as ${String(user)}; company ${options.settings.company}${apiVersion ? `; ${apiVersion}` : ''}`, apiVersion };
+  }, (error) =>
+    error instanceof TillbridgeError && error.code === 'outbound_unauthorized'
+      ? `invalid credentials: ERPNext refused the API key and secret (${error.httpStatus}): ${error.message}`
+      : `ERPNext unreachable: ${errorText(error)}`,
+  );
 }

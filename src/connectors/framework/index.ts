@@ -13,6 +13,7 @@ export {
   type VerifyResult,
   type WebhookEndpoint,
 } from './connector.js';
+export { timedCheck, errorText } from './check.js';
 export { connectorRegistry, createConnections, type Connection, type Connections, type DeclaredConnection } from './connections.js';
 export { InboundEvent, type ParsedInboundEvent } from './events.js';
 export { resolveSecrets, processSecretSources, type SecretSources } from './secrets.js';

@@ -1,5 +1,5 @@
 import { TillbridgeError } from '../../model/index.js';
-import { defineConnector, type CheckResult, type ConnectionInstance } from '../framework/index.js';
+import { defineConnector, errorText, timedCheck, type ConnectionInstance } from '../framework/index.js';
 import { createShopifyClient, type ShopifyClient } from './client.js';
 import { ShopifySecrets, ShopifySettings } from './config.js';
 import { interpretShopify } from './interpret.js';
@@ -31,13 +31,13 @@ export { parseShopifyJson } from './json.js';
 export { identifyShopifyWebhook, shopifyWebhookHeaders, signShopifyWebhook, verifyShopifyWebhook } from './webhooks.js';
 export { startShopifyEmulator, type RunningShopifyEmulator, type ShopifyCredentials, type ShopifyEmulatorOptions } from './emulator/server.js';
 
-function checkFailure(error: unknown, latencyMs: number): CheckResult {
+function checkFailure(error: unknown): string {
   if (error instanceof TillbridgeError && error.code === 'outbound_unauthorized') {
     return error.httpStatus === 403
-      ? { ok: false, detail: 'access denied (403): the access token lacks a scope the connector needs', latencyMs }
-      : { ok: false, detail: `invalid credentials (${error.httpStatus}): Shopify refused the access token`, latencyMs };
+      ? 'access denied (403): the access token lacks a scope the connector needs'
+      : `invalid credentials (${error.httpStatus}): Shopify refused the access token`;
   }
-  return { ok: false, detail: `Shopify unreachable: ${error instanceof Error ? error.message : String(error)}`, latencyMs };
+  return `Shopify unreachable: ${errorText(error)}`;
 }
 
 /**
@@ -56,17 +56,16 @@ export const shopifyConnector = defineConnector<ShopifySettings, ShopifySecrets,
     const client = createShopifyClient({ connectionId, settings, secrets, clock, ...(context.fetch ? { fetch: context.fetch } : {}) });
     return {
       client,
-      async check(signal) {
-        const started = clock.now();
-        try {
-          const shop = await client.shop(signal);
-          const latencyMs = clock.now() - started;
-          const served = shop.apiVersion === settings.apiVersion ? '' : ` (asked for ${settings.apiVersion})`;
-          return { ok: true, detail: `shop ${shop.name} (${shop.myshopifyDomain ?? settings.shopDomain}, ${shop.currencyCode}) on Admin API ${shop.apiVersion}${served}`, latencyMs, apiVersion: shop.apiVersion };
-        } catch (error) {
-          return checkFailure(error, clock.now() - started);
-        }
-      },
+      check: (signal) =>
+        timedCheck(
+          clock,
+          async () => {
+            const shop = await client.shop(signal);
+            const served = shop.apiVersion === settings.apiVersion ? '' : ` (asked for ${settings.apiVersion})`;
+            return { ok: true, detail: `shop ${shop.name} (${shop.myshopifyDomain ?? settings.shopDomain}, ${shop.currencyCode}) on Admin API ${shop.apiVersion}${served}`, apiVersion: shop.apiVersion };
+          },
+          checkFailure,
+        ),
       webhooks: {
         verify: (raw, headers) => verifyShopifyWebhook(raw, headers, secrets.webhookSecret),
         identify: identifyShopifyWebhook,

@@ -1,5 +1,5 @@
 import { minorToDecimal, TillbridgeError } from '../../model/index.js';
-import { defineConnector, type CheckResult, type ConnectionInstance } from '../framework/index.js';
+import { defineConnector, errorText, timedCheck, type ConnectionInstance } from '../framework/index.js';
 import { stripeAmountToMinor, stripeCurrency } from './amounts.js';
 import { createStripeClient, type StripeClient } from './client.js';
 import { isLiveKey, StripeSecrets, StripeSettings } from './config.js';
@@ -34,14 +34,14 @@ export * as stripeWire from './wire.js';
 export type { StripeBalance, StripeBalanceTransaction, StripeCharge, StripeDispute, StripeEvent, StripePaymentIntent, StripePayout, StripeRefund } from './wire.js';
 export { startStripeEmulator, type RunningStripeEmulator, type StripeCredentials, type StripeEmulatorOptions } from './emulator/server.js';
 
-function checkFailure(error: unknown, latencyMs: number): CheckResult {
+function checkFailure(error: unknown): string {
   if (error instanceof TillbridgeError && error.httpStatus === 401) {
-    return { ok: false, detail: `invalid credentials (401): Stripe refused the secret key — ${error.message}`, latencyMs };
+    return `invalid credentials (401): Stripe refused the secret key — ${error.message}`;
   }
   if (error instanceof TillbridgeError && error.httpStatus === 403) {
-    return { ok: false, detail: `the key lacks permission to read the balance (403): use a secret key or give the restricted key Balance read access — ${error.message}`, latencyMs };
+    return `the key lacks permission to read the balance (403): use a secret key or give the restricted key Balance read access — ${error.message}`;
   }
-  return { ok: false, detail: `Stripe unreachable: ${error instanceof Error ? error.message : String(error)}`, latencyMs };
+  return `Stripe unreachable: ${errorText(error)}`;
 }
 
 function describeBalance(available: readonly { amount: number; currency: string }[]): string {
@@ -73,21 +73,20 @@ export const stripeConnector = defineConnector<StripeSettings, StripeSecrets, St
     });
     return {
       client,
-      async check(signal) {
-        const started = context.clock.now();
-        try {
-          const { balance, apiVersion } = await client.balance(signal);
-          const mode = isLiveKey(secrets.secretKey) ? 'live' : 'test';
-          return {
-            ok: true,
-            detail: `Stripe ${mode} mode, API version ${apiVersion ?? settings.apiVersion}; available ${describeBalance(balance.available)}`,
-            latencyMs: context.clock.now() - started,
-            apiVersion: apiVersion ?? settings.apiVersion,
-          };
-        } catch (error) {
-          return checkFailure(error, context.clock.now() - started);
-        }
-      },
+      check: (signal) =>
+        timedCheck(
+          context.clock,
+          async () => {
+            const { balance, apiVersion } = await client.balance(signal);
+            const mode = isLiveKey(secrets.secretKey) ? 'live' : 'test';
+            return {
+              ok: true,
+              detail: `Stripe ${mode} mode, API version ${apiVersion ?? settings.apiVersion}; available ${describeBalance(balance.available)}`,
+              apiVersion: apiVersion ?? settings.apiVersion,
+            };
+          },
+          checkFailure,
+        ),
       webhooks: {
         verify: (raw, headers, nowMs) => verifyStripeWebhook(raw, headers, secrets.webhookSecret, nowMs, settings.toleranceSeconds),
         identify: identifyStripeWebhook,

@@ -1,4 +1,4 @@
-import { defineConnector, type CheckResult, type ConnectionInstance } from '../framework/index.js';
+import { defineConnector, errorText, timedCheck, type ConnectionInstance } from '../framework/index.js';
 import { TillbridgeError } from '../../model/index.js';
 import { createWarehouseClient, type WarehouseClient } from './client.js';
 import { WarehouseSecrets, WarehouseSettings } from './config.js';
@@ -29,11 +29,11 @@ export type { NewShipmentOrder as NewWarehouseShipmentOrder, ShipmentOrder as Wa
 export { startWarehouseEmulator, type RunningWarehouseEmulator, type WarehouseCredentials, type WarehouseEmulatorOptions } from './emulator/server.js';
 export { Behaviour as WarehouseEmulatorBehaviour } from './emulator/behaviour.js';
 
-function checkFailure(error: unknown, latencyMs: number): CheckResult {
+function checkFailure(error: unknown): string {
   if (error instanceof TillbridgeError && error.code === 'outbound_unauthorized') {
-    return { ok: false, detail: `the warehouse refused the credentials (${error.httpStatus}): check apiKey`, latencyMs };
+    return `the warehouse refused the credentials (${error.httpStatus}): check apiKey`;
   }
-  return { ok: false, detail: `warehouse unreachable: ${error instanceof Error ? error.message : String(error)}`, latencyMs };
+  return `warehouse unreachable: ${errorText(error)}`;
 }
 
 /**
@@ -58,20 +58,19 @@ export const warehouseConnector = defineConnector<WarehouseSettings, WarehouseSe
     });
     return {
       client,
-      async check(signal) {
-        const started = context.clock.now();
-        try {
-          const account = await client.account(signal);
-          const latencyMs = context.clock.now() - started;
-          if (settings.warehouseLocation !== undefined && !account.locations.includes(settings.warehouseLocation)) {
-            return { ok: false, detail: `location ${settings.warehouseLocation} is not on account ${account.id} (it has ${account.locations.join(', ') || 'none'})`, latencyMs };
-          }
-          const where = settings.warehouseLocation ?? account.locations.join(', ');
-          return { ok: true, detail: `account ${account.name} (${account.id}), location ${where || 'none'}`, latencyMs, apiVersion: account.apiVersion };
-        } catch (error) {
-          return checkFailure(error, context.clock.now() - started);
-        }
-      },
+      check: (signal) =>
+        timedCheck(
+          context.clock,
+          async () => {
+            const account = await client.account(signal);
+            if (settings.warehouseLocation !== undefined && !account.locations.includes(settings.warehouseLocation)) {
+              return { ok: false, detail: `location ${settings.warehouseLocation} is not on account ${account.id} (it has ${account.locations.join(', ') || 'none'})` };
+            }
+            const where = settings.warehouseLocation ?? account.locations.join(', ');
+            return { ok: true, detail: `account ${account.name} (${account.id}), location ${where || 'none'}`, apiVersion: account.apiVersion };
+          },
+          checkFailure,
+        ),
       webhooks: {
         verify: (raw, headers, nowMs) => verifyWarehouseWebhook(raw, headers, secrets.webhookSecret, nowMs),
         identify: identifyWarehouseWebhook,
