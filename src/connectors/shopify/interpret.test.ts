@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parse, stringify } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
-import { isTillbridgeError } from '../../model/index.js';
 import { InboundEvent } from '../framework/index.js';
 import { interpretShopify, interpretedShopifyTopics } from './interpret.js';
 import { corpusUrl } from '../../testing/index.js';
+import { failure } from './test-support.js';
 
 const corpus = corpusUrl('shopify/');
 
@@ -19,15 +19,6 @@ function restBody(file: string, key: string): string {
   return stringify((parse(readFileSync(new URL(`rest-fixtures/${file}.json`, corpus), 'utf8')) as Record<string, unknown>)[key])!;
 }
 
-function failure(run: () => unknown): { code: string; message: string; retryable: boolean } {
-  try {
-    run();
-  } catch (err) {
-    if (isTillbridgeError(err)) return { code: err.code, message: err.message, retryable: err.retryable };
-    throw err;
-  }
-  throw new Error('expected a failure');
-}
 
 function interpret(topic: string, payload: string, options = {}) {
   const events = interpretShopify('shop-main', topic, payload, options);

@@ -1,26 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decimalToMinor, isTillbridgeError, minorToDecimal, parseOrder } from '../../model/index.js';
+import { decimalToMinor, minorToDecimal, parseOrder } from '../../model/index.js';
 import { parseShopifyJson } from './json.js';
 import { shopifyOrderCancellation, shopifyOrderChannelStatus, shopifyOrderToCanonical } from './mapping.js';
-import { corpusUrl } from '../../testing/index.js';
+import { failure, readShopifyCorpus, type Json } from './test-support.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests reach into vendor JSON freely
-type Json = any;
-
-const corpus = corpusUrl('shopify/');
-const read = (path: string): Json => parseShopifyJson(readFileSync(new URL(path, corpus), 'utf8'));
+const read = readShopifyCorpus;
 const webhookBody = (topicFile: string): Json => read(`webhooks-2026-04/${topicFile}.json`).response;
 
-function failure(run: () => unknown): { code: string; message: string; details: unknown } {
-  try {
-    run();
-  } catch (err) {
-    if (isTillbridgeError(err)) return { code: err.code, message: err.message, details: err.details };
-    throw err;
-  }
-  throw new Error('expected a failure');
-}
 
 const orderFiles = ['orders_create', 'orders_updated', 'orders_paid', 'orders_fulfilled', 'orders_partially_fulfilled', 'orders_cancelled'];
 

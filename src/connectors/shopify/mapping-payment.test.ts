@@ -1,26 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isTillbridgeError } from '../../model/index.js';
 import { InboundEvent } from '../framework/index.js';
-import { parseShopifyJson } from './json.js';
 import { shopifyTransactionToEvent } from './mapping.js';
-import { corpusUrl } from '../../testing/index.js';
+import { failure, readShopifyCorpus } from './test-support.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests reach into vendor JSON freely
-type Json = any;
+const read = readShopifyCorpus;
 
-const corpus = corpusUrl('shopify/');
-const read = (path: string): Json => parseShopifyJson(readFileSync(new URL(path, corpus), 'utf8'));
-
-function failure(run: () => unknown): { code: string; message: string } {
-  try {
-    run();
-  } catch (err) {
-    if (isTillbridgeError(err)) return { code: err.code, message: err.message };
-    throw err;
-  }
-  throw new Error('expected a failure');
-}
 
 const restAuthorization = {
   kind: 'payment',
