@@ -95,7 +95,7 @@ export async function startHub(
   });
   await app.listen({ host: settings.host, port: settings.port });
   dispatcher.start();
-  const pollers = startPollers({ store, connections, clock, newId, logger, recorder, onReceived: notify.critical });
+  const pollers = startPollers({ store, connections, clock, logger, recorder, onReceived: notify.critical });
   const stopHousekeeping = startHousekeeping(store, clock, settings.retentionDays * 86_400_000, logger);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;

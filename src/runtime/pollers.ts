@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Clock, IdGenerator } from '../model/index.js';
+import type { Clock } from '../model/index.js';
 import type { Connections, Poller } from '../connectors/framework/index.js';
 import type { InboundRecorder } from '../flows/index.js';
 import { getConnectorState, setConnectorState, type Store } from '../store/index.js';
@@ -13,7 +13,6 @@ export function startPollers(deps: {
   store: Store;
   connections: Connections;
   clock: Clock;
-  newId: IdGenerator;
   logger: Logger;
   recorder: InboundRecorder;
   onReceived?: () => void;

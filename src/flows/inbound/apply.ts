@@ -2,7 +2,8 @@ import { appendTimeline, insertChannelEvents, setConnectorState, setInboxStatus,
 
 /** The writes that interpreting one inbound payload produces. */
 export interface ChannelFacts {
-  timeline: NewTimelineRow[];
+  /** Timeline entries, stamped with the commit time when applied. */
+  timeline: Omit<NewTimelineRow, 'at'>[];
   channelEvents: ChannelEventRow[];
   versions: { key: string; value: string }[];
 }

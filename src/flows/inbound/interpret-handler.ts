@@ -100,7 +100,6 @@ async function applyOrderEvent(
   facts.versions.push({ key: versionKey, value: version });
   facts.timeline.push({
     order_id: orderId,
-    at: Date.now(),
     event: 'channel.order.updated',
     system: connection.system,
     detail: JSON.stringify({ connectionId: connection.id, channelUpdatedAt: version, channelStatus: event.channelStatus ?? {}, totals: order.totals }),
@@ -169,10 +168,9 @@ function timelineRow(
   connection: Connection,
   event: ParsedInboundEvent,
   message: { id: string; correlationid: string },
-): NewTimelineRow {
+): Omit<NewTimelineRow, 'at'> {
   return {
     order_id: orderId,
-    at: Date.now(),
     event: `channel.${event.kind}`,
     system: connection.system,
     detail: JSON.stringify({ connectionId: connection.id, ...summary(event) }),
