@@ -9,6 +9,7 @@ export {
   type RetryPolicy,
 } from './retry-policy.js';
 export { createMessage, toMessageRow, writeToOutbox, type MessageOrigin } from './outbox.js';
+export { inOutboxTransaction } from './transaction.js';
 export { envelopeFromRow } from './received.js';
 export { handlerFor, type HandlerContext, type HandlerRegistration, type HandlerTransaction } from './handler.js';
 export {

@@ -94,3 +94,16 @@ export {
 export { reserveRateTokens, getRateBucket, type RateTokenRequest, type RateBucketRow } from './access/rate-buckets.js';
 export { getConnectorState, setConnectorState } from './connectors/state.js';
 export { insertChannelEvents, listChannelEvents, type ChannelEventRow, type ChannelEventFilter } from './connectors/channel-events.js';
+export {
+  insertWorkflowRun,
+  getWorkflowRun,
+  findWorkflowRunByKey,
+  listOrderWorkflowRuns,
+  updateWorkflowRun,
+  listOverdueRuns,
+  countOverdueRuns,
+  type WorkflowRunRow,
+  type NewWorkflowRunRow,
+} from './workflows/runs.js';
+export { recordWorkflowStep, getWorkflowStep, listWorkflowSteps, type WorkflowStepRow, type NewWorkflowStepRow } from './workflows/steps.js';
+export { setReservations, listReservations, releaseReservations, type StockReservationRow } from './workflows/reservations.js';

@@ -7,6 +7,7 @@ import { oauthMigration } from './migrations/0003-oauth.js';
 import { rateLimitsMigration } from './migrations/0004-rate-limits.js';
 import { subscriptionsMigration } from './migrations/0005-subscriptions.js';
 import { connectorsMigration } from './migrations/0006-connectors.js';
+import { workflowsMigration } from './migrations/0007-workflows.js';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -16,6 +17,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0004-rate-limits': rateLimitsMigration(),
     '0005-subscriptions': subscriptionsMigration(dialect),
     '0006-connectors': connectorsMigration(),
+    '0007-workflows': workflowsMigration(),
   };
 }
 

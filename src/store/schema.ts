@@ -205,6 +205,56 @@ export interface RateBucketsTable {
   updated_at: number;
 }
 
+/** One run of a workflow (e.g. an order's placement, one shipment, a cancellation). */
+export interface WorkflowRunsTable {
+  id: string;
+  workflow: string;
+  /** Unique business key: a second start with the same key is the same run. */
+  key: string;
+  order_id: string | null;
+  /** running, waiting, completed, compensating, compensated. */
+  status: string;
+  /** The step running, waiting or last finished. */
+  step: string | null;
+  input: string;
+  /** JSON object: each finished step's output by step name. */
+  outputs: string;
+  correlation_id: string;
+  error: string | null;
+  started_at: number;
+  step_started_at: number;
+  /** When the current step breaches its SLA (null when it has none or the run is not running). */
+  step_deadline: number | null;
+  updated_at: number;
+}
+
+/** One step of a run, forward or compensation. */
+export interface WorkflowStepsTable {
+  run_id: string;
+  phase: string;
+  step: string;
+  position: number;
+  /** running (failed attempts so far), done, failed (dead-lettered), skipped. */
+  status: string;
+  system: string;
+  attempts: number;
+  started_at: number;
+  finished_at: number | null;
+  output: string | null;
+  error: string | null;
+  message_id: string | null;
+}
+
+/** Units of an order line held at a location until shipped or cancelled. */
+export interface StockReservationsTable {
+  order_id: string;
+  line_id: string;
+  sku: string;
+  location_id: string;
+  quantity: number;
+  updated_at: number;
+}
+
 /** The whole database as Kysely sees it. */
 export interface Schema {
   orders: OrdersTable;
@@ -224,4 +274,7 @@ export interface Schema {
   rate_buckets: RateBucketsTable;
   subscriptions: SubscriptionsTable;
   subscription_deliveries: SubscriptionDeliveriesTable;
+  workflow_runs: WorkflowRunsTable;
+  workflow_steps: WorkflowStepsTable;
+  stock_reservations: StockReservationsTable;
 }
