@@ -19,6 +19,7 @@ import { deadLetterRoutes } from './routes/dead-letters.js';
 import { docsRoutes } from './routes/docs.js';
 import { operationalRoutes } from './routes/operational.js';
 import { orderRoutes } from './routes/orders.js';
+import { orderActionRoutes } from './routes/order-actions.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { connectionRoutes } from './routes/connections.js';
 
@@ -95,6 +96,7 @@ export async function buildGateway(deps: GatewayDeps) {
     v1.addHook('onRequest', authenticate(deps.resolveKey ?? bearerResolver(deps)));
     v1.addHook('onRequest', rateLimit(deps));
     await v1.register(async (scope) => orderRoutes(scope, deps));
+    await v1.register(async (scope) => orderActionRoutes(scope, deps));
     await v1.register(async (scope) => deadLetterRoutes(scope, deps));
     await v1.register(async (scope) => keyRoutes(scope, deps));
     await v1.register(async (scope) => oauthRoutes(scope, deps));

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock, IdGenerator } from '../model/index.js';
-import type { OrderIntake, WebhookReceiver } from '../flows/index.js';
+import type { OrderIntake, OrderToCash, WebhookReceiver } from '../flows/index.js';
 import type { Connections } from '../connectors/framework/index.js';
 import type { Store } from '../store/index.js';
 import type { ApiKeys } from './access/api-keys.js';
@@ -36,4 +36,8 @@ export interface GatewayDeps {
   webhooks?: WebhookReceiver;
   /** The configured connections, for /v1/connections. */
   connections?: Connections;
+  /** Order-to-cash, for the order actions (hold, release, cancel, returns); without it those routes are absent. */
+  orderToCash?: Pick<OrderToCash, 'hold' | 'release' | 'cancel'>;
+  /** Called after an action queued messages, so the dispatcher picks them up at once. */
+  onEnqueued?(): void;
 }

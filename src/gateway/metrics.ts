@@ -12,11 +12,13 @@ export interface Metrics {
   ordersAccepted: client.Counter;
   rejectedPayloads: client.Counter<'kind'>;
   webhooks: client.Counter<'connection' | 'system' | 'outcome'>;
+  stuckOrders: client.Gauge;
 }
 
-/** Creates the metrics; `collectBacklog` is called on every scrape to read queue depths. */
+/** Creates the metrics; `collectBacklog` and `countStuckOrders` are called on every scrape. */
 export function createMetrics(
   collectBacklog?: () => Promise<{ lanes: Record<string, number>; dead: number }>,
+  countStuckOrders?: () => Promise<number>,
 ): Metrics {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'tillbridge_' });
@@ -39,10 +41,19 @@ export function createMetrics(
       if (collectBacklog) this.set((await collectBacklog()).dead);
     },
   });
+  const stuckOrders = new client.Gauge({
+    name: 'tillbridge_orders_stuck',
+    help: 'Workflow runs of orders with a step past its SLA (no progress in time)',
+    registers: [registry],
+    async collect() {
+      if (countStuckOrders) this.set(await countStuckOrders());
+    },
+  });
   return {
     registry,
     backlog,
     deadLetters,
+    stuckOrders,
     httpRequests: new client.Counter({
       name: 'tillbridge_http_requests_total',
       help: 'HTTP requests by method, route and status code',

@@ -4,8 +4,9 @@ import { z } from 'zod';
 import {
   createDeliveryHandler,
   createSubscriptions,
+  createOrderToCash,
   orderAccepted,
-  recordAcceptedOrder,
+  OrderToCashConfig,
   startTestReceiver,
   verifyWebhook,
   withEventFanOut,
@@ -14,12 +15,15 @@ import {
 } from '../flows/index.js';
 import { createDispatcher, createMessage, defineMessageType, writeToOutbox, type Dispatcher, type HandlerRegistration } from '../messaging/index.js';
 import { newId, systemClock } from '../model/index.js';
-import { countMessagesByStatus, testStores } from '../store/index.js';
+import { countMessagesByStatus, testStores, type Store } from '../store/index.js';
 import { waitFor } from '../testing/index.js';
 import { auth, exampleOrder, startTestGateway, type TestGateway } from './testing/harness.js';
 
 const stores = await testStores();
 const fast = { baseDelayMs: 20, maxDelayMs: 80, maxAttempts: 5 };
+/** Order-to-cash with nothing configured: an accepted order's placement runs, every outside step skipped. */
+const orderWorkflows = (store: Store) =>
+  createOrderToCash({ store, clock: systemClock, newId, config: OrderToCashConfig.parse({}), ports: { erp: () => undefined, warehouse: () => undefined, channel: () => undefined, payment: () => undefined } }).handlers;
 const shipped = defineMessageType({ type: 'test.shipped', lane: 'standard', schemaVersion: 1, data: z.object({ n: z.number() }) });
 
 interface Delivery { eventId: string; messageId: string; attempt: number; statusCode: number | null; delivered: boolean; error: string | null }
@@ -42,7 +46,7 @@ describe.each(stores)('subscription deliveries on $name', (factory) => {
     gw = await startTestGateway(factory);
     receiver = await startTestReceiver();
     const store = gw.store;
-    const registrations = handlers?.(store) ?? withSubscriptions([recordAcceptedOrder], { store, clock: systemClock, retry: fast });
+    const registrations = handlers?.(store) ?? withSubscriptions(orderWorkflows(store), { store, clock: systemClock, retry: fast });
     dispatcher = createDispatcher({ store, handlers: registrations, clock: systemClock, newId, pollMs: 20 });
     dispatcher.start();
     return { gw, receiver };
@@ -104,12 +108,12 @@ describe.each(stores)('subscription deliveries on $name', (factory) => {
     await waitFor(async () => (await deliveries(subscription.id)).length === 1, { what: 'the delivery log' });
     expect(await deliveries(subscription.id)).toEqual([expect.objectContaining({ eventId: id, attempt: 1, statusCode: 200, delivered: true, error: null })]);
     const timeline = (await gw!.app.inject({ method: 'GET', url: `/v1/orders/${order.id}`, headers: auth })).json().timeline as { event: string }[];
-    expect(timeline.map((t) => t.event)).toContain('workflow.started');
+    expect(timeline.map((t) => t.event)).toContain('order-placement.route');
   });
 
   it.skipIf(factory.skipReason !== null)('delivers only the event types a subscription names', async () => {
     await start((store) => [
-      ...withEventFanOut([recordAcceptedOrder], [orderAccepted, shipped]),
+      ...withEventFanOut(orderWorkflows(store), [orderAccepted, shipped]),
       createDeliveryHandler({ store, clock: systemClock, retry: fast }),
     ]);
     const service = createSubscriptions({ store: gw!.store, clock: systemClock, newId });
@@ -203,7 +207,8 @@ describe.each(stores)('subscription deliveries on $name', (factory) => {
     const removed = await gw!.app.inject({ method: 'DELETE', url: `/v1/subscriptions/${subscription.id}`, headers: auth });
     expect(removed.statusCode).toBe(204);
     await submitOrder('2');
-    await waitFor(async () => (await countMessagesByStatus(gw!.store.db)).done === 3, { what: 'two orders and one delivery done' });
+    const perOrder = 1 + 5; // order.accepted and the placement's five steps
+    await waitFor(async () => (await countMessagesByStatus(gw!.store.db)).done === 2 * perOrder + 1, { what: 'two orders and one delivery done' });
     await waitFor(settled, { what: 'every message settled' });
     expect(receiver!.received).toHaveLength(1);
   });

@@ -19,6 +19,9 @@ export const Tracking = z.object({
   url: z.url({ error: 'must be an absolute URL' }).optional(),
 });
 
+/** A carrier tracking number. */
+export type Tracking = z.infer<typeof Tracking>;
+
 /** A shipment of some (or all) units of an order's lines; an order may have many. */
 export const Fulfillment = z.object({
   id: Identifier.optional(),

@@ -4,6 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HubConfig, loadHubConfig } from './config-file.js';
 
+/** What an empty file means: no connections, order-to-cash with its defaults. */
+const emptyConfig = HubConfig.parse({});
+
 let dir: string;
 
 beforeAll(() => {
@@ -69,9 +72,9 @@ describe('loadHubConfig with an explicit path', () => {
   });
 
   it('reads an empty file, or one without connections, as an empty configuration', () => {
-    expect(loadHubConfig(yamlFile('')).config).toEqual({ connections: [] });
-    expect(loadHubConfig(yamlFile('# nothing configured yet\n')).config).toEqual({ connections: [] });
-    expect(loadHubConfig(yamlFile('connections: []\n')).config).toEqual({ connections: [] });
+    expect(loadHubConfig(yamlFile('')).config).toEqual(emptyConfig);
+    expect(loadHubConfig(yamlFile('# nothing configured yet\n')).config).toEqual(emptyConfig);
+    expect(loadHubConfig(yamlFile('connections: []\n')).config).toEqual(emptyConfig);
   });
 
   it('rejects a secret given as a literal value, saying secrets are references, with its path', () => {
@@ -232,7 +235,7 @@ describe('loadHubConfig without a path', () => {
 
   it('is an empty configuration when ./tillbridge.config.yaml is absent', () => {
     const { config, path: loadedFrom } = inWorkDir(() => loadHubConfig(undefined));
-    expect(config).toEqual({ connections: [] });
+    expect(config).toEqual(emptyConfig);
     expect(loadedFrom).toBeNull();
     expect(HubConfig.parse({})).toEqual(config);
   });
@@ -257,5 +260,20 @@ describe('loadHubConfig without a path', () => {
     } finally {
       fs.rmSync(path.join(workDir, 'tillbridge.config.yaml'));
     }
+  });
+});
+
+describe('orderToCash configuration', () => {
+  it('has working defaults, parses durations, and refuses routing to connections that are not configured', () => {
+    expect(emptyConfig.orderToCash).toMatchObject({ captureOn: 'shipment', routing: [], holds: [], defaultSla: 900_000 });
+    const parsed = HubConfig.safeParse({
+      connections: [{ id: 'erp-main', system: 'erpnext' }],
+      orderToCash: { erp: 'erp-main', warehouse: 'wh-ghost', routing: [{ when: { skus: ['MUG-*'] }, warehouse: 'wh-other' }], slas: { 'book-sales-order': '90s' } },
+    });
+    expect(parsed.success).toBe(false);
+    const messages = parsed.error!.issues.map((i) => `/${i.path.join('/')}: ${i.message}`);
+    expect(messages).toEqual(['/orderToCash/warehouse: names connection wh-ghost, which is not configured', '/orderToCash/routing/0/warehouse: names connection wh-other, which is not configured']);
+    const ok = HubConfig.parse({ connections: [{ id: 'erp-main', system: 'erpnext' }], orderToCash: { erp: 'erp-main', slas: { 'book-sales-order': '90s' } } });
+    expect(ok.orderToCash.slas['book-sales-order']).toBe(90_000);
   });
 });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { OrderToCashConfig } from '../flows/index.js';
 
 const connectionId = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const secretReference = z
@@ -16,10 +17,11 @@ export const ConnectionConfig = z.object({
 });
 export type ConnectionConfig = z.infer<typeof ConnectionConfig>;
 
-/** The configuration file: connections now; mappings, routing and SLAs join as they are built. */
+/** The configuration file: connections, and order-to-cash (routing, holds, payments, returns, SLAs). */
 export const HubConfig = z
   .object({
     connections: z.array(ConnectionConfig).default([]),
+    orderToCash: OrderToCashConfig.prefault({}),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
@@ -27,6 +29,16 @@ export const HubConfig = z
       if (seen.has(c.id)) ctx.addIssue({ code: 'custom', path: ['connections', i, 'id'], message: `duplicate connection id ${c.id}` });
       seen.add(c.id);
     });
+    const o2c = config.orderToCash;
+    const named: [string, string | undefined][] = [
+      ['erp', o2c.erp],
+      ['warehouse', o2c.warehouse],
+      ...o2c.routing.flatMap((r, i): [string, string | undefined][] => [[`routing/${i}/erp`, r.erp], [`routing/${i}/warehouse`, r.warehouse]]),
+      ...o2c.payments.map((p, i): [string, string | undefined] => [`payments/${i}/connection`, p.connection]),
+    ];
+    for (const [path, id] of named) {
+      if (id !== undefined && !seen.has(id)) ctx.addIssue({ code: 'custom', path: ['orderToCash', ...path.split('/')], message: `names connection ${id}, which is not configured` });
+    }
   });
 export type HubConfig = z.infer<typeof HubConfig>;
 

@@ -1,11 +1,12 @@
 import pino, { type Logger } from 'pino';
 import { newId, systemClock, type Clock } from '../model/index.js';
-import { createInboundRecorder, createOrderIntake, createWebhookReceiver, interpretInbound, recordAcceptedOrder, withSubscriptions, type OrderIntake } from '../flows/index.js';
+import { createInboundRecorder, createOrderIntake, createOrderToCash, createWebhookReceiver, interpretInbound, withSubscriptions, type OrderIntake, type OrderToCash, type OrderToCashConfig } from '../flows/index.js';
 import type { ConnectorDefinition, Connections } from '../connectors/index.js';
 import { connectionsFromConfig } from './connections.js';
+import { orderPortsFromConnections } from './order-ports/index.js';
 import { buildGateway, createApiKeys, createMetrics, createOAuth, createRateLimiter, parseRateLimitSetting, storeBuckets } from '../gateway/index.js';
 import { createDispatcher, type HandlerRegistration } from '../messaging/index.js';
-import { isMigrated, messageBacklog, migrateToLatest, openStore, type Store } from '../store/index.js';
+import { countOverdueRuns, isMigrated, messageBacklog, migrateToLatest, openStore, type Store } from '../store/index.js';
 import { auditConfigurationChange } from './config-audit.js';
 import { loadHubConfig } from './config-file.js';
 import { startHousekeeping } from './housekeeping.js';
@@ -24,9 +25,14 @@ export interface Hub {
   stop(): Promise<void>;
 }
 
+/** Order-to-cash over the configured connections. */
+export function orderToCashFor(deps: { store: Store; clock: Clock; connections: Connections; config: OrderToCashConfig }): OrderToCash {
+  return createOrderToCash({ store: deps.store, clock: deps.clock, newId, config: deps.config, ports: orderPortsFromConnections(deps.connections, deps.config) });
+}
+
 /** The message handlers every hub runs, with published events fanned out to event subscriptions. */
-export function coreHandlers(deps: { store: Store; clock: Clock; connections: Connections; intake: OrderIntake }): HandlerRegistration[] {
-  return withSubscriptions([recordAcceptedOrder, interpretInbound({ ...deps, newId })], deps);
+export function coreHandlers(deps: { store: Store; clock: Clock; connections: Connections; intake: OrderIntake; orderToCash: OrderToCash }): HandlerRegistration[] {
+  return withSubscriptions([...deps.orderToCash.handlers, interpretInbound({ ...deps, newId })], deps);
 }
 
 /** Starts the hub: store, migrations, dispatcher and HTTP gateway. */
@@ -49,12 +55,13 @@ export async function startHub(
   await auditConfigurationChange(store, clock, config, configPath);
   logger.info({ store: store.describe, config: configPath, connections: config.connections.length }, 'store ready');
 
-  const metrics = createMetrics(() => messageBacklog(store.db));
+  const metrics = createMetrics(() => messageBacklog(store.db), () => countOverdueRuns(store.db, clock.now()));
   const notify = { critical: () => {} };
   const intake = createOrderIntake({ store, clock, newId, onAccepted: () => notify.critical() });
+  const orderToCash = orderToCashFor({ store, clock, connections, config: config.orderToCash });
   const dispatcher = createDispatcher({
     store,
-    handlers: options.handlers ?? coreHandlers({ store, clock, connections, intake }),
+    handlers: options.handlers ?? coreHandlers({ store, clock, connections, intake, orderToCash }),
     clock,
     newId,
     leaseMs: settings.leaseMs,
@@ -86,6 +93,8 @@ export async function startHub(
     corsOrigins: settings.corsOrigins,
     webhooks,
     connections,
+    orderToCash,
+    onEnqueued: () => dispatcher.notify('critical'),
     isReady: async () => (await store.ping()) && (await isMigrated(store)),
     onReplayed: () => {
       dispatcher.notify('critical');

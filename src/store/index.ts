@@ -106,4 +106,5 @@ export {
   type NewWorkflowRunRow,
 } from './workflows/runs.js';
 export { recordWorkflowStep, getWorkflowStep, listWorkflowSteps, type WorkflowStepRow, type NewWorkflowStepRow } from './workflows/steps.js';
-export { setReservations, listReservations, releaseReservations, type StockReservationRow } from './workflows/reservations.js';
+export { setReservations, listReservations, releaseReservations, consumeReservations, type StockReservationRow } from './workflows/reservations.js';
+export { initLineQuantities, listLineQuantities, addLineQuantities, type LineQuantitiesRow } from './orders/line-quantities.js';

@@ -255,6 +255,18 @@ export interface StockReservationsTable {
   updated_at: number;
 }
 
+/** Per order line: units ordered, shipped, cancelled and returned so far. */
+export interface OrderLineQuantitiesTable {
+  order_id: string;
+  line_id: string;
+  sku: string;
+  ordered: number;
+  shipped: number;
+  cancelled: number;
+  returned: number;
+  updated_at: number;
+}
+
 /** The whole database as Kysely sees it. */
 export interface Schema {
   orders: OrdersTable;
@@ -277,4 +289,5 @@ export interface Schema {
   workflow_runs: WorkflowRunsTable;
   workflow_steps: WorkflowStepsTable;
   stock_reservations: StockReservationsTable;
+  order_line_quantities: OrderLineQuantitiesTable;
 }

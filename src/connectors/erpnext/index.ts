@@ -39,12 +39,15 @@ export type {
   NewSalesOrder as NewErpnextSalesOrder,
   OrderLine as ErpnextOrderLine,
   SalesInvoice as ErpnextSalesInvoice,
+  SalesInvoiceLine as ErpnextSalesInvoiceLine,
   SalesInvoiceOps as ErpnextSalesInvoiceOps,
   SalesOrder as ErpnextSalesOrder,
   SalesOrderLine as ErpnextSalesOrderLine,
   SalesOrderOps as ErpnextSalesOrderOps,
   SellingTotals as ErpnextSellingTotals,
 } from './selling.js';
+export { creditedQuantities as erpnextCreditedQuantities, planCreditNote as planErpnextCreditNote, type CreditPlan as ErpnextCreditPlan, type NewCreditNote as NewErpnextCreditNote } from './credit-notes.js';
+export { planItemUpdate as planErpnextItemUpdate, type ItemUpdatePlan as ErpnextItemUpdatePlan, type RowQuantity as ErpnextRowQuantity } from './order-updates.js';
 export type {
   JournalEntry as ErpnextJournalEntry,
   JournalEntryOps as ErpnextJournalEntryOps,

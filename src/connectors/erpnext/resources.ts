@@ -53,13 +53,18 @@ export interface FrappeResources {
    * error `erpnext_duplicate_reference` naming every document with the reference.
    */
   ensureDoc(doctype: string, reference: string, build: () => Record<string, unknown> | Promise<Record<string, unknown>>, signal?: AbortSignal): Promise<EnsureResult>;
-  /** Calls a whitelisted method (`/api/method/{method}`) and returns its `message`. */
-  callMethod(method: string, options?: { httpMethod?: 'GET' | 'POST'; args?: Record<string, unknown>; signal?: AbortSignal }): Promise<unknown>;
+  /**
+   * Calls a whitelisted method (`/api/method/{method}`) and returns its `message` (undefined when
+   * the method returns nothing: Frappe then answers `{}`). `retry: true` marks a POST safe to
+   * repeat when its answer is lost.
+   */
+  callMethod(method: string, options?: { httpMethod?: 'GET' | 'POST'; args?: Record<string, unknown>; signal?: AbortSignal; retry?: boolean }): Promise<unknown>;
 }
 
 const DocEnvelope = z.object({ data: z.looseObject({ name: z.string().min(1) }) });
 const ListEnvelope = z.object({ data: z.array(z.record(z.string(), z.unknown())) });
 const MethodEnvelope = z.object({ message: z.unknown() });
+const MethodAnswer = z.object({ message: z.unknown().optional() });
 const lostInFlight = new Set(['outbound_timeout', 'outbound_unreachable', 'outbound_server_error']);
 
 /** True when a call may have been done by the server although its answer never arrived. */
@@ -205,10 +210,11 @@ export function createFrappeResources(options: { http: HttpClient; connectionId:
           method: httpMethod,
           path: `/api/method/${method}`,
           ...(httpMethod === 'POST' ? json(args.args ?? {}) : { query: Object.fromEntries(Object.entries(args.args ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)])) }),
+          ...(args.retry !== undefined ? { retry: args.retry } : {}),
           ...withSignal(args.signal),
         }),
       );
-      const parsed = MethodEnvelope.safeParse(response.body);
+      const parsed = MethodAnswer.safeParse(response.body);
       if (!parsed.success) throw unexpectedResponse(connectionId, `${method}: no {"message": …} in the answer`);
       return parsed.data.message;
     },

@@ -18,6 +18,8 @@ export function seeded(seed: number): () => number {
 /** What `GET /_sandbox/state` answers (the parts tests read). */
 export interface EmulatorState {
   counts: Record<string, number>;
+  /** Documents per hub reference, per doctype (cancelled ones included). */
+  byReference: Record<string, Record<string, number>>;
   duplicateReferences: { doctype: string; reference: string; names: string[] }[];
   lostResponses: number;
   events: { topic: string; name: string; modified: string; sent: boolean }[];

@@ -83,13 +83,27 @@ const sellingTotals = {
 export const SalesOrderWire = z.looseObject({
   ...standard,
   ...sellingTotals,
+  company: text,
   transaction_date: text,
   delivery_date: optionalText,
   per_delivered: optionalNumber,
   per_billed: optionalNumber,
   po_no: optionalText,
   items: z.array(
-    z.looseObject({ name: text, item_code: text, qty: number, rate: optionalNumber, amount: optionalNumber, delivered_qty: optionalNumber, billed_amt: optionalNumber, warehouse: optionalText }),
+    z.looseObject({
+      name: text,
+      idx: optionalNumber,
+      item_code: text,
+      qty: number,
+      rate: optionalNumber,
+      amount: optionalNumber,
+      delivered_qty: optionalNumber,
+      billed_amt: optionalNumber,
+      warehouse: optionalText,
+      uom: optionalText,
+      conversion_factor: optionalNumber,
+      delivery_date: optionalText,
+    }),
   ),
 });
 
@@ -97,6 +111,7 @@ export const SalesOrderWire = z.looseObject({
 export const DeliveryNoteWire = z.looseObject({
   ...standard,
   ...sellingTotals,
+  company: optionalText,
   posting_date: text,
   items: z.array(z.looseObject({ name: text, item_code: text, qty: number, rate: optionalNumber, warehouse: optionalText, against_sales_order: optionalText, so_detail: optionalText })),
 });
@@ -105,11 +120,27 @@ export const DeliveryNoteWire = z.looseObject({
 export const SalesInvoiceWire = z.looseObject({
   ...standard,
   ...sellingTotals,
+  company: optionalText,
   posting_date: text,
   due_date: optionalText,
   debit_to: optionalText,
   outstanding_amount: optionalNumber,
-  items: z.array(z.looseObject({ name: text, item_code: text, qty: number, rate: optionalNumber, amount: optionalNumber, sales_order: optionalText, so_detail: optionalText })),
+  is_return: z.number().int().nullish(),
+  return_against: optionalText,
+  remarks: optionalText,
+  items: z.array(
+    z.looseObject({
+      name: text,
+      item_code: text,
+      qty: number,
+      rate: optionalNumber,
+      amount: optionalNumber,
+      sales_order: optionalText,
+      so_detail: optionalText,
+      sales_invoice_item: optionalText,
+      warehouse: optionalText,
+    }),
+  ),
 });
 
 /** A Payment Entry as Frappe answers it. */

@@ -101,6 +101,29 @@ const PayoutEvent = z.object({
   payout: Payout,
 });
 
+/** A warehouse received units a customer sent back (an RMA the hub created), by line and condition. */
+const ReturnReceivedEvent = z.object({
+  kind: z.literal('return-received'),
+  /** The hub order id, which the warehouse knows as the shipment order's reference. */
+  orderExternalId: Identifier,
+  return: z.object({
+    /** The hub's return id. */
+    reference: Identifier,
+    /** The warehouse's id of the return. */
+    externalId: Identifier,
+    receivedAt: Timestamp,
+    locationId: Identifier.optional(),
+    lines: z.array(
+      z.object({
+        lineId: Identifier.optional(),
+        sku: Identifier,
+        quantity: Quantity,
+        condition: z.enum(['sellable', 'damaged']),
+      }),
+    ),
+  }),
+});
+
 /** What a connector reads out of one inbound payload, in canonical terms (pure mapping output). */
 export const InboundEvent = z.discriminatedUnion('kind', [
   OrderEvent,
@@ -111,6 +134,7 @@ export const InboundEvent = z.discriminatedUnion('kind', [
   InventoryLevelEvent,
   PaymentEvent,
   PayoutEvent,
+  ReturnReceivedEvent,
 ]);
 
 /** What a connector reads out of one inbound payload. */

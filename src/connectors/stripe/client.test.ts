@@ -88,6 +88,102 @@ describe('Stripe client', () => {
     expect(error.message).toMatch(/requires_payment_method/);
   });
 
+  it('captures part of an authorization for a partial shipment; a second capture is a permanent stripe_already_captured', async () => {
+    const { stripe, authorized, payments } = await setup();
+    const intent = await authorized(2000);
+    const first = await stripe.capturePaymentIntent(intent.id, { amountToCapture: { amount: 1200, currency: 'USD' }, idempotencyKey: 'capture-1001-shipment-1' });
+    expect(first).toMatchObject({ outcome: 'captured', paymentIntent: { status: 'succeeded', amount_received: 1200, amount_capturable: 0 } });
+    const redelivered = await stripe.capturePaymentIntent(intent.id, { amountToCapture: { amount: 1200, currency: 'USD' }, idempotencyKey: 'capture-1001-shipment-1-again' });
+    expect(redelivered.outcome).toBe('already_captured');
+
+    const second = await rejection(stripe.capturePaymentIntent(intent.id, { amountToCapture: { amount: 800, currency: 'USD' }, idempotencyKey: 'capture-1001-shipment-2' }));
+    expect(second).toMatchObject({
+      code: 'stripe_already_captured',
+      retryable: false,
+      httpStatus: 409,
+      details: { paymentIntent: intent.id, intentStatus: 'succeeded', amount: 2000, amountReceived: 1200, currency: 'USD', stripe: { code: 'payment_intent_unexpected_state' } },
+    });
+    expect(second.message).toMatch(/cannot capture 8\.00 USD .* already captured \(12\.00 USD of 20\.00 USD\), Stripe allows one capture per PaymentIntent/);
+    expect(second.message).toMatch(/could not be captured because it has a status of succeeded/);
+    expect(await rejection(stripe.capturePaymentIntent(intent.id, { idempotencyKey: 'capture-1001-rest' }))).toMatchObject({ code: 'stripe_already_captured', retryable: false });
+
+    const [yen] = await payments({ amount: 5000, currency: 'jpy', captureMethod: 'manual' });
+    const captured = await stripe.capturePaymentIntent(yen?.id as string, { amountToCapture: { amount: 3000, currency: 'JPY' }, idempotencyKey: 'capture-yen' });
+    expect(captured.paymentIntent).toMatchObject({ status: 'succeeded', amount_received: 3000, currency: 'jpy' });
+  });
+
+  it('voids an authorized PaymentIntent once per key: the hold is released, the same key returns the same result', async () => {
+    const { stripe, authorized, state } = await setup();
+    const intent = await authorized(2000);
+    const options = { idempotencyKey: 'void-1001', reason: 'requested_by_customer' as const };
+    const first = await stripe.cancelPaymentIntent(intent.id, options);
+    expect(first).toEqual({ paymentIntent: intent.id, status: 'canceled', amountCancelled: 2000, currency: 'USD', alreadyCanceled: false });
+    expect(await stripe.cancelPaymentIntent(intent.id, options)).toEqual(first);
+
+    const after = await state();
+    expect(after.requests.filter((entry) => entry.path.endsWith('/cancel'))).toEqual([
+      { method: 'POST', path: `/v1/payment_intents/${intent.id}/cancel`, status: 200, idempotencyKey: 'void-1001' },
+      { method: 'POST', path: `/v1/payment_intents/${intent.id}/cancel`, status: 200, idempotencyKey: 'void-1001', replayed: true },
+    ]);
+    expect(after.events.filter((event) => event.type === 'payment_intent.canceled')).toHaveLength(1);
+    expect(after.paymentIntents.find((pi) => pi['id'] === intent.id)).toMatchObject({ status: 'canceled', cancellation_reason: 'requested_by_customer', amount_capturable: 0, amount_received: 0 });
+    expect(after.balanceTransactions).toEqual([]);
+  });
+
+  it('a void whose answer was lost is retried with the same key and happens once', async () => {
+    const { emulator, stripe, authorized, state } = await setup();
+    const intent = await authorized(2000);
+    await sandboxPost(emulator.url, '/_sandbox/behaviour', { lostResponses: 1 });
+    expect(await stripe.cancelPaymentIntent(intent.id, { idempotencyKey: 'void-1001' })).toMatchObject({ status: 'canceled', alreadyCanceled: false });
+    const after = await state();
+    expect(after.requests.filter((entry) => entry.path.endsWith('/cancel')).map((entry) => [entry.status, entry.lost ?? entry.replayed ?? false])).toEqual([
+      [500, true],
+      [200, true],
+    ]);
+    expect(after.events.filter((event) => event.type === 'payment_intent.canceled')).toHaveLength(1);
+  });
+
+  it('a void under another key finds the intent canceled already and reports it done (alreadyCanceled)', async () => {
+    const { stripe, authorized, state } = await setup();
+    const intent = await authorized(2000);
+    await stripe.cancelPaymentIntent(intent.id, { idempotencyKey: 'void-1001' });
+    const again = await stripe.cancelPaymentIntent(intent.id, { idempotencyKey: 'void-1001-redelivered' });
+    expect(again).toEqual({ paymentIntent: intent.id, status: 'canceled', amountCancelled: 2000, currency: 'USD', alreadyCanceled: true });
+    expect(await stripe.cancelPaymentIntent(intent.id, { idempotencyKey: 'void-1001-redelivered' })).toEqual(again);
+    const after = await state();
+    expect(after.requests.filter((entry) => entry.path.endsWith('/cancel')).map((entry) => entry.status)).toEqual([200, 400, 400]);
+    expect(after.events.filter((event) => event.type === 'payment_intent.canceled')).toHaveLength(1);
+  });
+
+  it('refuses to void a captured PaymentIntent: a permanent stripe_already_captured, so the caller refunds instead', async () => {
+    const { stripe, authorized, payments } = await setup();
+    const intent = await authorized(2000);
+    await stripe.capturePaymentIntent(intent.id, { amountToCapture: { amount: 1500, currency: 'USD' }, idempotencyKey: 'capture-1001' });
+    const error = await rejection(stripe.cancelPaymentIntent(intent.id, { idempotencyKey: 'void-1001' }));
+    expect(error).toMatchObject({
+      code: 'stripe_already_captured',
+      retryable: false,
+      httpStatus: 409,
+      details: { paymentIntent: intent.id, intentStatus: 'succeeded', amount: 2000, amountReceived: 1500, currency: 'USD', stripe: { type: 'invalid_request_error', code: 'payment_intent_unexpected_state' } },
+    });
+    expect(error.message).toMatch(/cannot void PaymentIntent pi_\w+: it was already captured \(15\.00 USD of 20\.00 USD\); refund it instead/);
+    expect(error.message).toMatch(/You cannot cancel this PaymentIntent because it has a status of succeeded/);
+    const [paid] = await payments({ amount: 1000, currency: 'usd' });
+    expect(await rejection(stripe.cancelPaymentIntent(paid?.id as string, { idempotencyKey: 'void-paid' }))).toMatchObject({ code: 'stripe_already_captured', retryable: false });
+    expect(await rejection(stripe.cancelPaymentIntent('pi_missing', { idempotencyKey: 'void-missing' }))).toMatchObject({ code: 'stripe_resource_missing', httpStatus: 404 });
+    expect(await rejection(stripe.cancelPaymentIntent(intent.id, { idempotencyKey: '' }))).toMatchObject({ code: 'stripe_idempotency_key_required' });
+  });
+
+  it('reports the voided amount in canonical minor units: zero-decimal JPY as is, ISK from Stripe’s two decimals', async () => {
+    const { stripe, payments } = await setup();
+    const [yen] = await payments({ amount: 5000, currency: 'jpy', captureMethod: 'manual' });
+    expect(await stripe.cancelPaymentIntent(yen?.id as string, { idempotencyKey: 'void-yen', reason: 'abandoned' })).toMatchObject({ amountCancelled: 5000, currency: 'JPY' });
+    const [krona] = await payments({ amount: 50_000, currency: 'isk', captureMethod: 'manual' });
+    expect(await stripe.cancelPaymentIntent(krona?.id as string, { idempotencyKey: 'void-isk' })).toMatchObject({ amountCancelled: 500, currency: 'ISK' });
+    const [declined] = await payments({ amount: 700, currency: 'usd', paymentMethod: 'pm_card_chargeDeclined' });
+    expect(await stripe.cancelPaymentIntent(declined?.id as string, { idempotencyKey: 'void-declined', reason: 'abandoned' })).toMatchObject({ status: 'canceled', amountCancelled: 700, alreadyCanceled: false });
+  });
+
   it('refunds once per idempotency key: two calls with the same key make one refund', async () => {
     const { stripe, payments, state } = await setup();
     const [intent] = await payments({ amount: 5000, currency: 'usd' });

@@ -13,6 +13,7 @@ import { minorToStripeAmount } from './amounts.js';
 import { stripeRateRule, type StripeSecrets, type StripeSettings } from './config.js';
 import { stripeErrorMessage, stripeErrorOf, toStripeError } from './errors.js';
 import { encodeStripeForm, type StripeFormParams } from './form.js';
+import { alreadyCapturedError, cancelResult, isSameCapture, type CancelResult, type StripeCancellationReason } from './intent-outcomes.js';
 import { balanceTransactionsToSettlementLines, payoutToCanonical, settlementTotals } from './mapping-settlement.js';
 import { StripeBalance, StripeBalanceTransaction, StripePaymentIntent, StripePayout, StripeRefund, stripeList } from './wire.js';
 
@@ -22,6 +23,15 @@ export interface CaptureOptions {
   amountToCapture?: Money;
   /** Required: the same key on every retry of this capture makes it happen once. */
   idempotencyKey: string;
+  signal?: AbortSignal;
+}
+
+/** Options of a void (cancel) of a PaymentIntent that is not captured yet. */
+export interface CancelOptions {
+  /** Required: the same key on every retry of this void makes it happen once. */
+  idempotencyKey: string;
+  /** Sent as `cancellation_reason`. */
+  reason?: StripeCancellationReason;
   signal?: AbortSignal;
 }
 
@@ -67,8 +77,10 @@ export interface StripeClient {
   /** `GET /v1/balance`, and the API version Stripe answered with. */
   balance(signal?: AbortSignal): Promise<{ balance: StripeBalance; apiVersion: string | undefined }>;
   retrievePaymentIntent(id: string, signal?: AbortSignal): Promise<StripePaymentIntent>;
-  /** Captures an authorized (manual-capture) PaymentIntent exactly once per idempotency key. */
+  /** Captures an authorized (manual-capture) PaymentIntent exactly once per idempotency key; a second, different capture is `stripe_already_captured`. */
   capturePaymentIntent(id: string, options: CaptureOptions): Promise<CaptureResult>;
+  /** Voids a PaymentIntent not yet captured; already canceled is success (`alreadyCanceled`), already captured is `stripe_already_captured`. */
+  cancelPaymentIntent(id: string, options: CancelOptions): Promise<CancelResult>;
   /** Refunds a PaymentIntent or Charge exactly once per idempotency key. */
   createRefund(options: CreateRefundOptions): Promise<RefundResult>;
   retrievePayout(id: string, signal?: AbortSignal): Promise<StripePayout>;
@@ -177,6 +189,10 @@ export function createStripeClient(options: StripeClientOptions): StripeClient {
   const retrievePaymentIntent = async (intentId: string, signal?: AbortSignal) =>
     parse(StripePaymentIntent, (await get(`/v1/payment_intents/${id(intentId)}`, undefined, signal)).body, `GET payment_intent ${intentId}`);
 
+  /** The intent as it is now, when Stripe refused an operation for its status (else undefined). */
+  const intentAfterRefusal = (error: unknown, intentId: string, signal: AbortSignal | undefined) =>
+    stripeErrorOf(error)?.code === 'payment_intent_unexpected_state' ? retrievePaymentIntent(intentId, signal) : undefined;
+
   const payoutBalanceTransactions = async (payoutId: string, signal?: AbortSignal): Promise<PayoutTransactions> => {
     const transactions: StripeBalanceTransaction[] = [];
     let startingAfter: string | undefined;
@@ -205,15 +221,29 @@ export function createStripeClient(options: StripeClientOptions): StripeClient {
     retrievePaymentIntent,
 
     async capturePaymentIntent(intentId, capture) {
+      const amountToCapture = stripeAmount(capture.amountToCapture);
       try {
-        const response = await post(`/v1/payment_intents/${id(intentId)}/capture`, { amount_to_capture: stripeAmount(capture.amountToCapture) }, capture.idempotencyKey, capture.signal);
+        const response = await post(`/v1/payment_intents/${id(intentId)}/capture`, { amount_to_capture: amountToCapture }, capture.idempotencyKey, capture.signal);
         const replayed = response.headers.get('idempotent-replayed') === 'true';
         return { paymentIntent: parse(StripePaymentIntent, response.body, `POST capture ${intentId}`), outcome: replayed ? 'replayed' : 'captured' };
       } catch (error) {
-        // Captured before under another key (e.g. a redelivered message): look, and report it as done.
-        if (stripeErrorOf(error)?.code !== 'payment_intent_unexpected_state') throw error;
-        const intent = await retrievePaymentIntent(intentId, capture.signal);
-        if (intent.status === 'succeeded') return { paymentIntent: intent, outcome: 'already_captured' };
+        // The same capture made before under another key (e.g. a redelivered message) is done; a different one is a second capture.
+        const intent = await intentAfterRefusal(error, intentId, capture.signal);
+        if (intent?.status !== 'succeeded') throw error;
+        if (isSameCapture(intent, amountToCapture)) return { paymentIntent: intent, outcome: 'already_captured' };
+        throw alreadyCapturedError(connectionId, intent, { kind: 'capture', stripeAmount: amountToCapture }, stripeErrorOf(error), error);
+      }
+    },
+
+    async cancelPaymentIntent(intentId, cancel) {
+      try {
+        const response = await post(`/v1/payment_intents/${id(intentId)}/cancel`, { cancellation_reason: cancel.reason }, cancel.idempotencyKey, cancel.signal);
+        return cancelResult(parse(StripePaymentIntent, response.body, `POST cancel ${intentId}`), false);
+      } catch (error) {
+        // Canceled before (a retry after a lost answer, under another key) is done; captured means refund instead.
+        const intent = await intentAfterRefusal(error, intentId, cancel.signal);
+        if (intent?.status === 'canceled') return cancelResult(intent, true);
+        if (intent?.status === 'succeeded') throw alreadyCapturedError(connectionId, intent, { kind: 'cancel' }, stripeErrorOf(error), error);
         throw error;
       }
     },

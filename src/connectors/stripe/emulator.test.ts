@@ -147,6 +147,30 @@ describe('Stripe emulator, driven by the official stripe-node SDK', () => {
     expect(await stripe.charges.retrieve(intent.latest_charge as string)).toMatchObject({ amount_captured: 1500, amount_refunded: 500, captured: true });
   });
 
+  it('cancels an authorization once: Stripe’s unexpected-state error (with the intent) after, and the key honoured', async () => {
+    const { stripe, raw } = await setup();
+    const intent = await stripe.paymentIntents.create({ amount: 2000, currency: 'usd', capture_method: 'manual', payment_method: 'pm_card_visa', confirm: true });
+    const cancel = (key: string, reason = 'requested_by_customer') => raw('POST', `/v1/payment_intents/${intent.id}/cancel`, encodeStripeForm({ cancellation_reason: reason }), { 'idempotency-key': key });
+    const first = await cancel('void-1');
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({ id: intent.id, status: 'canceled', cancellation_reason: 'requested_by_customer', amount_capturable: 0, canceled_at: expect.any(Number) });
+    const replay = await cancel('void-1');
+    expect([replay.status, replay.headers.get('idempotent-replayed'), replay.headers.get('original-request')]).toEqual([200, 'true', first.headers.get('request-id')]);
+    expect(await (await cancel('void-1', 'duplicate')).json()).toMatchObject({ error: { type: 'idempotency_error' } });
+    expect(await stripe.charges.retrieve(intent.latest_charge as string)).toMatchObject({ captured: false, refunded: true, amount_refunded: 2000 });
+
+    const again = await stripeError(stripe.paymentIntents.cancel(intent.id));
+    expect(again).toMatchObject({ statusCode: 400, type: 'StripeInvalidRequestError', code: 'payment_intent_unexpected_state', raw: { payment_intent: { id: intent.id, status: 'canceled' } } });
+    expect(again.message).toBe(
+      'You cannot cancel this PaymentIntent because it has a status of canceled. Only a PaymentIntent with one of the following statuses may be canceled: requires_payment_method, requires_capture, requires_confirmation, requires_action, processing.',
+    );
+    expect(await stripeError(stripe.paymentIntents.capture(intent.id))).toMatchObject({ statusCode: 400, code: 'payment_intent_unexpected_state', raw: { payment_intent: { status: 'canceled' } } });
+    const paid = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
+    const captured = await stripeError(stripe.paymentIntents.cancel(paid.id));
+    expect(captured).toMatchObject({ statusCode: 400, code: 'payment_intent_unexpected_state', raw: { payment_intent: { id: paid.id, status: 'succeeded' } } });
+    expect(captured.message).toMatch(/^You cannot cancel this PaymentIntent because it has a status of succeeded\./);
+  });
+
   it('refunds up to what was captured: then amount_too_large, then charge_already_refunded', async () => {
     const { stripe } = await setup();
     const intent = await stripe.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });

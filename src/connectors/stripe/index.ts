@@ -8,6 +8,7 @@ import { identifyStripeWebhook, verifyStripeWebhook } from './webhooks.js';
 
 export {
   createStripeClient,
+  type CancelOptions,
   type CaptureOptions,
   type CaptureResult,
   type CreateRefundOptions,
@@ -19,6 +20,7 @@ export {
 } from './client.js';
 export { isLiveKey, stripeApiVersion, stripeRateLimits, stripeRateRule, StripeSecrets, StripeSettings, type StripeSettingsInput } from './config.js';
 export { stripeErrorMessage, stripeErrorOf, toStripeError, type StripeApiError } from './errors.js';
+export { alreadyCapturedError, cancelResult, isSameCapture, type AttemptOnCaptured, type CancelResult, type StripeCancellationReason } from './intent-outcomes.js';
 export { decodeStripeForm, decodeStripeFormText, encodeStripeForm, StripeFormError, type StripeFormNode, type StripeFormObject, type StripeFormParams, type StripeFormValue } from './form.js';
 export * from './mapping.js';
 export { stripeThreeDecimalCurrencies, stripeZeroDecimalCurrencies } from './amounts.js';

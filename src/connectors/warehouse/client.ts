@@ -1,7 +1,9 @@
-import type { z } from 'zod';
-import { permanentError, TillbridgeError, type Clock } from '../../model/index.js';
-import { createHttpClient, unexpectedResponse, type HttpClient, type OutboundHealth, type RateFeedback } from '../framework/index.js';
+import { randomUUID } from 'node:crypto';
+import { permanentError, type Clock } from '../../model/index.js';
+import { createHttpClient, type HttpClient, type OutboundHealth, type RateFeedback } from '../framework/index.js';
+import { mayHaveLanded, problemOf, responseParser, warehouseSays } from './client-support.js';
 import type { WarehouseSecrets, WarehouseSettings } from './config.js';
+import { createReturnOperations, type ReturnOperations } from './returns-client.js';
 import { Account, pageOf, Problem, ShipmentOrder, StockLevel, type NewShipmentOrder } from './wire.js';
 
 /** What a create returned: the warehouse's order, and whether this call created it or found it. */
@@ -19,8 +21,26 @@ export interface StockQuery {
   pageSize?: number;
 }
 
-/** The warehouse's outbound operations (FulfillmentSink, InventorySource). */
-export interface WarehouseClient {
+/** Units to take off the open quantity of one line of a shipment order. */
+export interface LineCancellation {
+  lineId: string;
+  quantity: number;
+}
+
+/** Options of a line cancellation. */
+export interface CancelLinesOptions {
+  reason?: string;
+  /**
+   * The key that makes the cancellation happen once, however often it is sent: pass one that is
+   * stable across redeliveries (e.g. the hub's cancellation id). Without it, a key is made per call,
+   * which covers the call's own retries only.
+   */
+  idempotencyKey?: string;
+  signal?: AbortSignal;
+}
+
+/** The warehouse's outbound operations (FulfillmentSink, InventorySource, returns). */
+export interface WarehouseClient extends ReturnOperations {
   /** Who the API key belongs to (used by check()). */
   account(signal?: AbortSignal): Promise<Account>;
   /**
@@ -33,6 +53,11 @@ export interface WarehouseClient {
   findByReference(reference: string, signal?: AbortSignal): Promise<ShipmentOrder | null>;
   /** Cancels what has not shipped; a repeat is harmless; `warehouse_already_shipped` (409) when everything shipped. */
   cancelShipmentOrder(id: string, options?: { reason?: string; signal?: AbortSignal }): Promise<ShipmentOrder>;
+  /**
+   * Takes units off the open quantity of some lines before they ship, all or nothing, once per
+   * idempotency key; `warehouse_already_shipped` (409) when units asked for have shipped.
+   */
+  cancelLines(id: string, lines: readonly LineCancellation[], options?: CancelLinesOptions): Promise<ShipmentOrder>;
   /** Stock levels, every page. */
   queryStock(query?: StockQuery, signal?: AbortSignal): Promise<StockLevel[]>;
   health(): OutboundHealth;
@@ -50,6 +75,8 @@ export interface WarehouseClientOptions {
   maxAttempts?: number;
   /** Base delay of the in-call backoff (default 200 ms). */
   baseDelayMs?: number;
+  /** Makes an idempotency key for a line cancellation sent without one (default: a random UUID). */
+  newIdempotencyKey?: () => string;
 }
 
 const ShipmentOrderPage = pageOf(ShipmentOrder);
@@ -74,14 +101,19 @@ function errorMessage(_status: number, body: unknown): string | undefined {
   return `${[title, detail].filter(Boolean).join(': ')}${code ? ` (${code})` : ''}${fields}`;
 }
 
-function problemOf(error: unknown): (Problem & { status: number }) | undefined {
-  if (!(error instanceof TillbridgeError) || error.code !== 'outbound_rejected') return undefined;
-  const details = error.details as { status?: number; body?: unknown } | undefined;
-  const problem = Problem.safeParse(details?.body);
-  return { ...(problem.success ? problem.data : {}), status: details?.status ?? error.httpStatus };
+/** The typed error of a refused line cancellation (409 not open, 404, a reused key), else the error as it was. */
+function lineCancellationError(connectionId: string, id: string, error: unknown): unknown {
+  const problem = problemOf(error);
+  if (problem?.status === 409) {
+    const code = problem.code === 'already_shipped' ? 'warehouse_already_shipped' : 'warehouse_quantity_not_open';
+    return permanentError(code, `${connectionId}: lines of shipment order ${id} cannot be cancelled: ${warehouseSays(problem)}`, 409, problem);
+  }
+  if (problem?.status === 404) return permanentError('warehouse_not_found', `${connectionId}: shipment order ${id} does not exist`, 404);
+  if (problem?.code === 'idempotency_key_reused') {
+    return permanentError('warehouse_idempotency_conflict', `${connectionId}: the idempotency key of this cancellation of ${id} was used for another request: ${warehouseSays(problem)}`, 422, problem);
+  }
+  return error;
 }
-
-const lostInFlight = new Set(['outbound_timeout', 'outbound_unreachable', 'outbound_server_error']);
 
 /** Creates the warehouse client over the shared outbound HTTP client (rate-governed, circuit-broken). */
 export function createWarehouseClient(options: WarehouseClientOptions): WarehouseClient {
@@ -100,11 +132,8 @@ export function createWarehouseClient(options: WarehouseClientOptions): Warehous
   });
   const maxAttempts = options.maxAttempts ?? 3;
 
-  const parse = <T extends z.ZodType>(schema: T, body: unknown, what: string): z.output<T> => {
-    const parsed = schema.safeParse(body);
-    if (!parsed.success) throw unexpectedResponse(connectionId, `${what}: ${parsed.error.issues.map((i) => `/${i.path.join('/')}: ${i.message}`).join('; ')}`);
-    return parsed.data;
-  };
+  const parse = responseParser(connectionId);
+  const newIdempotencyKey = options.newIdempotencyKey ?? randomUUID;
   const path = (id: string) => `/v1/shipment-orders/${encodeURIComponent(id)}`;
 
   const getShipmentOrder = async (id: string, signal?: AbortSignal) => {
@@ -160,8 +189,7 @@ export function createWarehouseClient(options: WarehouseClientOptions): Warehous
         try {
           return await createOnce(order, signal);
         } catch (error) {
-          const lost = error instanceof TillbridgeError && lostInFlight.has(error.code);
-          if (!lost) throw error;
+          if (!mayHaveLanded(error)) throw error;
           // The warehouse may have created it before the answer was lost: look before sending again.
           const existing = await findByReference(order.reference, signal).catch(() => null);
           if (existing) return { order: existing, outcome: 'existing' };
@@ -186,12 +214,30 @@ export function createWarehouseClient(options: WarehouseClientOptions): Warehous
       } catch (error) {
         const problem = problemOf(error);
         if (problem?.status === 409) {
-          throw permanentError('warehouse_already_shipped', `${connectionId}: shipment order ${id} has shipped and cannot be cancelled`, 409, problem);
+          throw permanentError('warehouse_already_shipped', `${connectionId}: shipment order ${id} has shipped and cannot be cancelled: ${warehouseSays(problem)}`, 409, problem);
         }
         if (problem?.status === 404) throw permanentError('warehouse_not_found', `${connectionId}: shipment order ${id} does not exist`, 404);
         throw error;
       }
     },
+
+    async cancelLines(id, lines, cancelOptions = {}) {
+      try {
+        const response = await http.request({
+          method: 'POST',
+          path: `${path(id)}/cancellations`,
+          body: { lines: lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity })), ...(cancelOptions.reason !== undefined ? { reason: cancelOptions.reason } : {}) },
+          idempotencyKey: cancelOptions.idempotencyKey ?? newIdempotencyKey(),
+          retry: true,
+          ...(cancelOptions.signal ? { signal: cancelOptions.signal } : {}),
+        });
+        return parse(ShipmentOrder, response.body, `POST cancellations ${id}`);
+      } catch (error) {
+        throw lineCancellationError(connectionId, id, error);
+      }
+    },
+
+    ...createReturnOperations({ http, connectionId, maxAttempts, parse }),
 
     async queryStock(query = {}, signal) {
       const levels: StockLevel[] = [];

@@ -5,13 +5,23 @@ import { WarehouseSecrets, WarehouseSettings } from './config.js';
 import { interpretWarehouseEvent } from './mapping.js';
 import { identifyWarehouseWebhook, verifyWarehouseWebhook } from './webhooks.js';
 
-export { createWarehouseClient, type CreateShipmentOrderResult, type StockQuery, type WarehouseClient, type WarehouseClientOptions } from './client.js';
+export {
+  createWarehouseClient,
+  type CancelLinesOptions,
+  type CreateShipmentOrderResult,
+  type LineCancellation,
+  type StockQuery,
+  type WarehouseClient,
+  type WarehouseClientOptions,
+} from './client.js';
+export { type CreateReturnResult as CreateWarehouseReturnResult, type ReturnOperations as WarehouseReturnOperations } from './returns-client.js';
 export { defaultWarehouseRate, WarehouseSecrets, WarehouseSettings, type WarehouseSettingsInput } from './config.js';
 export {
   fulfillmentFromCancellation,
   fulfillmentFromShipment,
   interpretWarehouseEvent,
   inventoryLevelFromAdjustment,
+  returnReceivedFromEvent,
   shipmentOrderFromOrder,
   type InterpretSettings,
   type ServiceLevelSettings,
@@ -25,7 +35,17 @@ export {
   warehouseWebhookHeaders,
 } from './webhooks.js';
 export * as warehouseWire from './wire.js';
-export type { NewShipmentOrder as NewWarehouseShipmentOrder, ShipmentOrder as WarehouseShipmentOrder, StockLevel as WarehouseStockLevel, WarehouseTopic } from './wire.js';
+export type {
+  NewLineCancellation as NewWarehouseLineCancellation,
+  NewReturn as NewWarehouseReturn,
+  NewShipmentOrder as NewWarehouseShipmentOrder,
+  ReturnCondition as WarehouseReturnCondition,
+  ReturnStatus as WarehouseReturnStatus,
+  ShipmentOrder as WarehouseShipmentOrder,
+  StockLevel as WarehouseStockLevel,
+  WarehouseReturn,
+  WarehouseTopic,
+} from './wire.js';
 export { startWarehouseEmulator, type RunningWarehouseEmulator, type WarehouseCredentials, type WarehouseEmulatorOptions } from './emulator/server.js';
 export { Behaviour as WarehouseEmulatorBehaviour } from './emulator/behaviour.js';
 
@@ -38,8 +58,9 @@ function checkFailure(error: unknown): string {
 
 /**
  * The generic 3PL warehouse (Tillbridge generic warehouse API v1): shipment orders out
- * (FulfillmentSink), shipments and stock levels in by signed webhook (FulfillmentSource,
- * InventorySource), stock queries for reconciliation.
+ * (FulfillmentSink, with whole and line cancellations), returns (RMAs) out, shipments, stock levels
+ * and return receipts in by signed webhook (FulfillmentSource, InventorySource), stock queries for
+ * reconciliation.
  */
 export const warehouseConnector = defineConnector<WarehouseSettings, WarehouseSecrets, WarehouseClient>({
   system: 'warehouse',

@@ -108,6 +108,67 @@ describe('warehouse mapping', () => {
     expect(interpretWarehouseEvent('shipment-order.cancelled', JSON.stringify({ ...cancelled, lines: [] }), settings)).toEqual([]);
   });
 
+  it('keys the cancelled fulfillment of one line cancellation by its cancellationId', () => {
+    const cancellation = {
+      type: 'shipment-order.cancelled',
+      eventId: 'evt_000104',
+      shipmentOrderId: 'so_000007',
+      reference: 'ord_01JD7Q9C8V6T1Z2Y3X4W5V6U7T',
+      cancellationId: 'can_000002',
+      cancelledAt: '2026-11-27T15:00:00Z',
+      reason: null,
+      lines: [{ lineId: '1', sku: 'TEE-RED-M', cancelledQuantity: 1 }],
+      partial: true,
+    };
+    expect(interpretWarehouseEvent('shipment-order.cancelled', JSON.stringify(cancellation), settings)).toEqual([
+      {
+        kind: 'fulfillment',
+        orderExternalId: 'ord_01JD7Q9C8V6T1Z2Y3X4W5V6U7T',
+        fulfillment: { reference: 'so_000007:can_000002', status: 'cancelled', locationId: 'wh-main', lines: [{ lineId: '1', sku: 'TEE-RED-M', quantity: 1 }], tracking: [] },
+      },
+    ]);
+  });
+
+  it('maps return.received to return-received for the hub order, keyed by the hub return id, with conditions', () => {
+    const received = {
+      type: 'return.received',
+      eventId: 'evt_000105',
+      return: {
+        id: 'rma_000003',
+        reference: 'ret_01JD7QA0000000000000000000',
+        shipmentOrderReference: 'ord_01JD7Q9C8V6T1Z2Y3X4W5V6U7T',
+        location: 'WH2',
+        receivedAt: '2026-12-02T09:30:00Z',
+        lines: [
+          { lineId: '1', sku: 'TEE-RED-M', quantity: 1, condition: 'sellable' },
+          { lineId: '1', sku: 'TEE-RED-M', quantity: 1, condition: 'damaged' },
+        ],
+      },
+    };
+    const events = interpretWarehouseEvent('return.received', JSON.stringify(received), { ...settings, warehouseLocation: 'WH1' });
+    expect(events).toEqual([
+      {
+        kind: 'return-received',
+        orderExternalId: 'ord_01JD7Q9C8V6T1Z2Y3X4W5V6U7T',
+        return: {
+          reference: 'ret_01JD7QA0000000000000000000',
+          externalId: 'rma_000003',
+          receivedAt: '2026-12-02T09:30:00Z',
+          locationId: 'wh-main',
+          lines: [
+            { lineId: '1', sku: 'TEE-RED-M', quantity: 1, condition: 'sellable' },
+            { lineId: '1', sku: 'TEE-RED-M', quantity: 1, condition: 'damaged' },
+          ],
+        },
+      },
+    ]);
+    expect(InboundEvent.safeParse(events[0]).success).toBe(true);
+    const unknownCondition = { ...received, return: { ...received.return, lines: [{ lineId: '1', sku: 'TEE-RED-M', quantity: 1, condition: 'lost' }] } };
+    expect(() => interpretWarehouseEvent('return.received', JSON.stringify(unknownCondition), settings)).toThrow(
+      expect.objectContaining({ code: 'invalid_payload', retryable: false, message: expect.stringContaining('/return/lines/0/condition') }),
+    );
+  });
+
   it('maps unknown event types to nothing and refuses malformed bodies with a permanent error', () => {
     expect(interpretWarehouseEvent('inbound-receipt.completed', '{"eventId":"evt_1"}', settings)).toEqual([]);
     const malformed = () => interpretWarehouseEvent('stock.adjusted', JSON.stringify({ ...stockAdjusted, version: '10' }), settings);

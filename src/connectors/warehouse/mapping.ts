@@ -3,6 +3,7 @@ import { permanentError, type Address, type Order } from '../../model/index.js';
 import type { InboundEvent } from '../framework/index.js';
 import type { WarehouseSettings } from './config.js';
 import {
+  ReturnReceivedEvent,
   ShipmentConfirmedEvent,
   ShipmentOrderCancelledEvent,
   StockAdjustedEvent,
@@ -108,20 +109,41 @@ export function inventoryLevelFromAdjustment(event: StockAdjustedEvent, settings
 
 /**
  * A cancellation as a `fulfillment` with status `cancelled` holding the units that will not ship
- * (reference `<shipmentOrderId>:cancelled`); nothing when no unit was left to cancel.
+ * (reference `<shipmentOrderId>:cancelled`, or `<shipmentOrderId>:<cancellationId>` for one line
+ * cancellation); nothing when no unit was left to cancel.
  */
 export function fulfillmentFromCancellation(event: ShipmentOrderCancelledEvent, settings: InterpretSettings): InboundEvent[] {
   const lines = event.lines
     .filter((line) => line.cancelledQuantity > 0)
     .map((line) => ({ lineId: line.lineId, sku: line.sku, quantity: line.cancelledQuantity }));
   if (lines.length === 0) return [];
+  const reference = event.cancellationId ? `${event.shipmentOrderId}:${event.cancellationId}` : `${event.shipmentOrderId}:cancelled`;
   return [
     {
       kind: 'fulfillment',
       orderExternalId: event.reference,
-      fulfillment: { reference: `${event.shipmentOrderId}:cancelled`, status: 'cancelled', locationId: settings.locationId, lines, tracking: [] },
+      fulfillment: { reference, status: 'cancelled', locationId: settings.locationId, lines, tracking: [] },
     },
   ];
+}
+
+/**
+ * A received return as a canonical `return-received` for the hub order (the shipment order's
+ * reference), keyed by the hub's return id, at the hub's location, with each line's condition.
+ */
+export function returnReceivedFromEvent(event: ReturnReceivedEvent, settings: InterpretSettings): InboundEvent {
+  const received = event.return;
+  return {
+    kind: 'return-received',
+    orderExternalId: received.shipmentOrderReference,
+    return: {
+      reference: received.reference,
+      externalId: received.id,
+      receivedAt: received.receivedAt,
+      locationId: settings.locationId,
+      lines: received.lines.map((line) => ({ lineId: line.lineId, sku: line.sku, quantity: line.quantity, condition: line.condition })),
+    },
+  };
 }
 
 /**
@@ -140,6 +162,8 @@ export function interpretWarehouseEvent(topic: string, payload: string, settings
     }
     case 'shipment-order.cancelled':
       return fulfillmentFromCancellation(parsePayload(ShipmentOrderCancelledEvent, topic, payload), settings);
+    case 'return.received':
+      return [returnReceivedFromEvent(parsePayload(ReturnReceivedEvent, topic, payload), settings)];
     default:
       return [];
   }

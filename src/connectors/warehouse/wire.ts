@@ -180,16 +180,100 @@ export const ShipmentOrderCancelledEvent = z.object({
   reference: Identifier,
   cancelledAt: Timestamp,
   reason: z.string().nullish(),
+  /** Set when the event is one cancellation of some lines (`POST …/cancellations`), not the cancel of the whole rest. */
+  cancellationId: Identifier.nullish(),
   lines: z.array(z.object({ lineId: Identifier, sku: Identifier, cancelledQuantity: Count })),
-  /** True when some units had shipped before the rest was cancelled. */
+  /** True when the cancelled units are not the whole order: some had shipped before, or (line cancellation) some remain open. */
   partial: z.boolean(),
 });
 
 /** Webhook `shipment-order.cancelled`. */
 export type ShipmentOrderCancelledEvent = z.infer<typeof ShipmentOrderCancelledEvent>;
 
+/** `POST /v1/shipment-orders/{id}/cancellations` body: units to take off the open quantity of each line. */
+export const NewLineCancellation = z.object({
+  lines: z
+    .array(z.object({ lineId: Identifier, quantity: Quantity }))
+    .min(1, { error: 'a cancellation has at least one line' })
+    .refine((lines) => new Set(lines.map((l) => l.lineId)).size === lines.length, { error: 'lineId must be unique within a cancellation' }),
+  reason: z.string().max(500).optional(),
+});
+
+/** `POST /v1/shipment-orders/{id}/cancellations` body, as sent. */
+export type NewLineCancellation = z.input<typeof NewLineCancellation>;
+
+/** `POST /v1/returns` body: an RMA for units of a shipped order that the customer sends back. */
+export const NewReturn = z.object({
+  /** The hub's return id: unique per account, the key of every retry. */
+  reference: Identifier,
+  /** The `reference` of the shipment order the units shipped with (the hub's order id). */
+  shipmentOrderReference: Identifier,
+  lines: z
+    .array(z.object({ lineId: Identifier, sku: Identifier, quantity: Quantity, reason: z.string().max(500).optional() }))
+    .min(1, { error: 'a return has at least one line' })
+    .refine((lines) => new Set(lines.map((l) => l.lineId)).size === lines.length, { error: 'lineId must be unique within a return' }),
+  notes: z.string().max(2000).optional(),
+});
+
+/** `POST /v1/returns` body, as sent. */
+export type NewReturn = z.input<typeof NewReturn>;
+
+/** States of a return: authorised and awaited, received at the dock, or closed without (further) receipt. */
+export const ReturnStatus = z.enum(['authorized', 'received', 'closed']);
+
+/** States of a return. */
+export type ReturnStatus = z.infer<typeof ReturnStatus>;
+
+/** The state a returned unit arrived in: `sellable` units go back to stock, `damaged` ones do not. */
+export const ReturnCondition = z.enum(['sellable', 'damaged']);
+
+/** The state a returned unit arrived in. */
+export type ReturnCondition = z.infer<typeof ReturnCondition>;
+
+/** Units of a return line received in one condition. */
+export const ReceivedLine = z.object({ lineId: Identifier, sku: Identifier, quantity: Quantity, condition: ReturnCondition });
+
+/** Units of a return line received in one condition. */
+export type ReceivedLine = z.infer<typeof ReceivedLine>;
+
+/** A return (RMA) as the warehouse reports it. */
+export const WarehouseReturn = z.object({
+  id: Identifier,
+  reference: Identifier,
+  shipmentOrderId: Identifier.nullish(),
+  shipmentOrderReference: Identifier,
+  status: ReturnStatus,
+  lines: z.array(z.object({ lineId: Identifier, sku: Identifier, quantity: Quantity, reason: z.string().nullish() })),
+  notes: z.string().nullish(),
+  receivedAt: Timestamp.nullish(),
+  /** What arrived, by line and condition (empty until received). */
+  receivedLines: z.array(ReceivedLine).default([]),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+/** A return (RMA) as the warehouse reports it. */
+export type WarehouseReturn = z.output<typeof WarehouseReturn>;
+
+/** Webhook `return.received`: a return's parcel arrived and was inspected. */
+export const ReturnReceivedEvent = z.object({
+  type: z.literal('return.received').optional(),
+  eventId: Identifier,
+  return: z.object({
+    id: Identifier,
+    reference: Identifier,
+    shipmentOrderReference: Identifier,
+    location: Identifier.nullish(),
+    receivedAt: Timestamp,
+    lines: z.array(ReceivedLine).min(1, { error: 'a receipt has at least one line' }),
+  }),
+});
+
+/** Webhook `return.received`. */
+export type ReturnReceivedEvent = z.infer<typeof ReturnReceivedEvent>;
+
 /** The webhook event types of the warehouse API. */
-export const warehouseTopics = ['shipment.confirmed', 'stock.adjusted', 'shipment-order.cancelled'] as const;
+export const warehouseTopics = ['shipment.confirmed', 'stock.adjusted', 'shipment-order.cancelled', 'return.received'] as const;
 
 /** A webhook event type of the warehouse API. */
 export type WarehouseTopic = (typeof warehouseTopics)[number];

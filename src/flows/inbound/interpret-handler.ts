@@ -1,5 +1,5 @@
-import { permanentError, transientError, type IdGenerator } from '../../model/index.js';
-import { handlerFor, type HandlerRegistration } from '../../messaging/index.js';
+import { permanentError, TillbridgeError, transientError, type IdGenerator } from '../../model/index.js';
+import { handlerFor, type HandlerRegistration, type HandlerTransaction } from '../../messaging/index.js';
 import { InboundEvent, type Connection, type Connections, type ParsedInboundEvent } from '../../connectors/framework/index.js';
 import {
   findOrdersByExternalIds,
@@ -11,7 +11,7 @@ import {
   type NewTimelineRow,
   type Store,
 } from '../../store/index.js';
-import type { OrderIntake } from '../order-to-cash/index.js';
+import type { OrderIntake, OrderToCash } from '../order-to-cash/index.js';
 import { inboundReceived } from './messages.js';
 import { applyChannelFacts, type ChannelFacts } from './apply.js';
 
@@ -21,6 +21,8 @@ export interface InboundDeps {
   connections: Connections;
   intake: OrderIntake;
   newId: IdGenerator;
+  /** When given, warehouse shipments start shipment workflows and channel cancellations cancel orders. */
+  orderToCash?: Pick<OrderToCash, 'startShipment' | 'cancelInTransaction'> | undefined;
 }
 
 /** Kinds of events that concern an order the channel itself sent: they wait until that order has arrived. */
@@ -43,6 +45,7 @@ export function interpretInbound(deps: InboundDeps): HandlerRegistration {
     if (!entry) throw permanentError('inbox_entry_missing', `inbox entry ${inboxId} does not exist`);
     const events = parseEvents(connection, topic, entry.payload);
     const facts: ChannelFacts = { timeline: [], channelEvents: [], versions: [] };
+    const actions: ((tx: HandlerTransaction) => Promise<void>)[] = [];
     const now = Date.parse(ctx.message.time);
 
     for (const [index, event] of events.entries()) {
@@ -51,13 +54,22 @@ export function interpretInbound(deps: InboundDeps): HandlerRegistration {
         continue;
       }
       const orderId = await linkedOrder(deps.store.db, connection, event);
-      if (!orderId && waitsForOrder.has(event.kind) && connection.definition.capabilities.includes('OrderSource')) {
+      const isChannel = connection.definition.capabilities.includes('OrderSource');
+      if (!orderId && waitsForOrder.has(event.kind) && isChannel) {
         throw transientError('order_not_received', `${event.kind} for ${connectionId} order ${orderExternalIdOf(event)} arrived before the order itself; waiting for it`);
+      }
+      if (!orderId && waitsForOrder.has(event.kind)) {
+        throw permanentError('unknown_order', `${connection.system} ${connectionId} sent ${event.kind} for order ${orderExternalIdOf(event)}, which the hub does not know (fix the reference and replay)`, 422);
       }
       facts.channelEvents.push(channelEventRow(connectionId, inboxId, index, event, orderId, now));
       if (orderId) facts.timeline.push(timelineRow(orderId, connection, event, ctx.message));
+      const action = orderId ? orderAction(deps, connection, isChannel, orderId, event) : undefined;
+      if (action) actions.push(action);
     }
-    await ctx.commit((tx) => applyChannelFacts(tx.db, connectionId, inboxId, facts, events.length > 0, tx.now));
+    await ctx.commit(async (tx) => {
+      await applyChannelFacts(tx.db, connectionId, inboxId, facts, events.length > 0, tx.now);
+      for (const action of actions) await action(tx);
+    });
   });
 }
 
@@ -106,6 +118,42 @@ async function applyOrderEvent(
     correlation_id: correlationId,
     message_id: null,
   });
+}
+
+/**
+ * What an event sets in motion for its order: a warehouse's shipment starts a shipment workflow
+ * (its reference makes a duplicate start nothing); a channel's cancellation cancels what is open.
+ * A channel's own fulfillments (including the echo of ones the hub pushed) are only recorded.
+ */
+function orderAction(
+  deps: InboundDeps,
+  connection: Connection,
+  isChannel: boolean,
+  orderId: string,
+  event: ParsedInboundEvent,
+): ((tx: HandlerTransaction) => Promise<void>) | undefined {
+  const flows = deps.orderToCash;
+  if (!flows) return undefined;
+  if (event.kind === 'fulfillment' && !isChannel && event.fulfillment.status !== 'cancelled' && event.fulfillment.status !== 'pending') {
+    const { reference, lines, tracking, shippedAt } = event.fulfillment;
+    const shipment = {
+      reference,
+      lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity, ...(l.lineId ? { lineId: l.lineId } : {}), ...(l.substitutedSku ? { substitutedSku: l.substitutedSku } : {}) })),
+      tracking,
+      ...(shippedAt ? { shippedAt } : {}),
+    };
+    return async (tx) => void (await flows.startShipment(tx, { orderId, connectionId: connection.id, shipment }));
+  }
+  if (event.kind === 'order-cancelled' && isChannel) {
+    return async (tx) => {
+      try {
+        await flows.cancelInTransaction(tx, orderId, { reason: event.reason ?? `cancelled in ${connection.system}` });
+      } catch (error) {
+        if (!(error instanceof TillbridgeError && error.code === 'nothing_to_cancel')) throw error;
+      }
+    };
+  }
+  return undefined;
 }
 
 function orderExternalIdOf(event: ParsedInboundEvent): string | undefined {

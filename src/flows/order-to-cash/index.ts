@@ -1,5 +1,13 @@
 export { orderAccepted } from './messages.js';
 export { orderStatuses, isOrderStatus, orderTransitions, canTransition, assertTransition, type OrderStatus } from './order-status.js';
 export { createOrderIntake, orderHash, type IntakeRequest, type IntakeResult, type OrderIntake } from './intake.js';
-export { recordAcceptedOrder } from './accepted-handler.js';
-export { getOrderWithTimeline, listOrders, presentOrder, encodeCursor, decodeCursor } from './queries.js';
+export { getOrderWithTimeline, listOrders, listStuckOrders, presentOrder, encodeCursor, decodeCursor } from './queries.js';
+export { OrderToCashConfig, Duration, type OrderToCashConfigInput, type RoutingRule, type HoldRule, type PaymentRoute, type ReturnRule } from './config.js';
+export { routeOrder, type RoutingPlan, type Allocation } from './routing.js';
+export type { ErpPort, WarehousePort, ChannelPort, PaymentPort, OrderPorts, LineQuantity } from './ports.js';
+export type { OrderToCashDeps } from './deps.js';
+export { createOrderToCash, type OrderToCash, type ActionResult } from './order-to-cash.js';
+export { ShipmentInput, matchShipment } from './shipment.js';
+export { lineValue } from './order-state.js';
+export { orderWorkflows } from './workflow-view.js';
+export { placementKey } from './placement.js';

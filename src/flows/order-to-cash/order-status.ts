@@ -29,7 +29,7 @@ export function isOrderStatus(value: string): value is OrderStatus {
  */
 export const orderTransitions: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   accepted: ['booked', 'on_hold', 'cancelled', 'partially_cancelled'],
-  on_hold: ['accepted', 'booked', 'released', 'partially_shipped', 'cancelled', 'partially_cancelled'],
+  on_hold: ['accepted', 'booked', 'released', 'partially_shipped', 'shipped', 'cancelled', 'partially_cancelled'],
   booked: ['released', 'on_hold', 'cancelled', 'partially_cancelled'],
   released: ['partially_shipped', 'shipped', 'on_hold', 'cancelled', 'partially_cancelled'],
   partially_cancelled: ['booked', 'released', 'partially_shipped', 'shipped', 'invoiced', 'on_hold', 'cancelled'],

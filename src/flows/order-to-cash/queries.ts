@@ -1,4 +1,5 @@
-import { getOrderRow, getTimeline, listOrderRows, type Db, type OrderRow } from '../../store/index.js';
+import { getOrderRow, getTimeline, listOrderRows, listOverdueRuns, type Db, type OrderRow, type WorkflowRunRow } from '../../store/index.js';
+import { iso, orderLineProgress, orderWorkflows } from './workflow-view.js';
 
 /** An order as the API shows it: the canonical order plus hub-side fields. */
 export function presentOrder(row: OrderRow): Record<string, unknown> {
@@ -20,6 +21,8 @@ export async function getOrderWithTimeline(db: Db, id: string): Promise<Record<s
   const timeline = await getTimeline(db, id);
   return {
     ...presentOrder(row),
+    lines: await orderLineProgress(db, id).then((progress) => mergeProgress(JSON.parse(row.data).lines as Record<string, unknown>[], progress)),
+    workflows: await orderWorkflows(db, id),
     timeline: timeline.map((t) => ({
       at: new Date(t.at).toISOString(),
       event: t.event,
@@ -29,6 +32,13 @@ export async function getOrderWithTimeline(db: Db, id: string): Promise<Record<s
       ...(t.message_id ? { messageId: t.message_id } : {}),
     })),
   };
+}
+
+function mergeProgress(lines: Record<string, unknown>[], progress: Record<string, unknown>[]): Record<string, unknown>[] {
+  return lines.map((line) => {
+    const found = progress.find((p) => p['lineId'] === line['lineId']);
+    return found ? { ...line, progress: { shipped: found['shipped'], cancelled: found['cancelled'], returned: found['returned'] } } : line;
+  });
 }
 
 /** Encodes a page position as an opaque cursor. */
@@ -58,4 +68,22 @@ export async function listOrders(
     data: page.map(presentOrder),
     nextCursor: rows.length > filter.limit && last ? encodeCursor(last.id) : null,
   };
+}
+
+function stuckOf(run: WorkflowRunRow, now: number): Record<string, unknown> {
+  return { workflow: run.workflow, runId: run.id, step: run.step, since: iso(run.step_started_at), deadline: iso(run.step_deadline), overdueMs: now - (run.step_deadline ?? now), ...(run.error ? { lastError: run.error } : {}) };
+}
+
+/** Orders with a step past its SLA (no progress in time), most overdue first, each with what it is stuck on. */
+export async function listStuckOrders(db: Db, now: number, limit: number): Promise<{ data: Record<string, unknown>[]; nextCursor: null }> {
+  const runs = await listOverdueRuns(db, now, limit * 4);
+  const seen = new Set<string>();
+  const data: Record<string, unknown>[] = [];
+  for (const run of runs) {
+    if (!run.order_id || seen.has(run.order_id) || data.length >= limit) continue;
+    seen.add(run.order_id);
+    const row = await getOrderRow(db, run.order_id);
+    if (row) data.push({ ...presentOrder(row), stuck: stuckOf(run, now) });
+  }
+  return { data, nextCursor: null };
 }

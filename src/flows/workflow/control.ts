@@ -64,12 +64,13 @@ export async function startRun<I>(
 }
 
 /** Continues a waiting run (e.g. after a hold is released) at the step it waits at; false when it was not waiting. */
-export async function resumeRun(tx: HandlerTransaction, workflow: Workflow<unknown>, runId: string): Promise<boolean> {
+export async function resumeRun<I>(tx: HandlerTransaction, workflow: Workflow<I>, runId: string): Promise<boolean> {
   const run = await getWorkflowRun(tx.db, runId);
   if (!run || run.status !== runStatus.waiting || !run.step) return false;
-  const step = workflow.steps.find((s) => s.name === run.step);
+  const wf = workflow as unknown as Workflow<unknown>;
+  const step = wf.steps.find((s) => s.name === run.step);
   await updateWorkflowRun(tx.db, run.id, { status: runStatus.running, error: null, step_started_at: tx.now, step_deadline: deadlineOf(step, tx.now), updated_at: tx.now });
-  emitStep(tx, workflow, run, run.step);
+  emitStep(tx, wf, run, run.step);
   return true;
 }
 
@@ -77,7 +78,7 @@ export async function resumeRun(tx: HandlerTransaction, workflow: Workflow<unkno
  * Starts compensating a run: its finished steps are undone in reverse order, one message each, and
  * a forward step still queued finds the run compensating and does nothing.
  */
-export async function compensateRun(tx: HandlerTransaction, workflow: Workflow<unknown>, runId: string, reason: string): Promise<boolean> {
+export async function compensateRun<I>(tx: HandlerTransaction, workflow: Workflow<I>, runId: string, reason: string): Promise<boolean> {
   const run = await getWorkflowRun(tx.db, runId);
   if (!run || run.status === runStatus.compensating || run.status === runStatus.compensated) return false;
   await updateWorkflowRun(tx.db, run.id, { status: runStatus.compensating, error: reason, step_started_at: tx.now, step_deadline: null, updated_at: tx.now });

@@ -157,7 +157,7 @@ describe.each(stores)('workflow engine on $name', (factory) => {
     expect(outside.log).toEqual([]);
     holdFor.delete('C1');
     const now = Date.now();
-    expect(await inOutboxTransaction(store, { origin: { source: 'test', correlationId: 'cor_C1' }, now, newId }, (tx) => resumeRun(tx, workflow as never, runId))).toBe(true);
+    expect(await inOutboxTransaction(store, { origin: { source: 'test', correlationId: 'cor_C1' }, now, newId }, (tx) => resumeRun(tx, workflow, runId))).toBe(true);
     dispatcher!.notify('critical');
     await completed(runId);
     expect(outside.log).toEqual(['create SO:C1']);
@@ -170,7 +170,7 @@ describe.each(stores)('workflow engine on $name', (factory) => {
     const orderId = await order('D1');
     const { runId } = await start(workflow, 'D1', orderId);
     await completed(runId);
-    const compensate = () => inOutboxTransaction(store, { origin: { source: 'test', correlationId: 'cor_D1' }, now: Date.now(), newId }, (tx) => compensateRun(tx, workflow as never, runId, 'customer changed their mind'));
+    const compensate = () => inOutboxTransaction(store, { origin: { source: 'test', correlationId: 'cor_D1' }, now: Date.now(), newId }, (tx) => compensateRun(tx, workflow, runId, 'customer changed their mind'));
     expect(await compensate()).toBe(true);
     expect(await compensate()).toBe(false);
     dispatcher!.notify('critical');

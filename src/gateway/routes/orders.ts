@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Order, parseOrder } from '../../model/index.js';
-import { decodeCursor, getOrderWithTimeline, listOrders, isOrderStatus } from '../../flows/index.js';
+import { decodeCursor, getOrderWithTimeline, listOrders, listStuckOrders, isOrderStatus } from '../../flows/index.js';
 import { insertRejectedPayload } from '../../store/index.js';
 import type { GatewayDeps } from '../deps.js';
 import { isProblem, problem, sendProblem, type ProblemViolation } from '../problem.js';
@@ -81,13 +81,14 @@ export async function orderRoutes(app: FastifyInstance, deps: GatewayDeps): Prom
     const { source, status, cursor } = request.query;
     const errors: ProblemViolation[] = [];
     if (source !== undefined && !sourcePattern.test(source)) errors.push({ pointer: '/query/source', detail: 'source must match ^[a-z0-9][a-z0-9_-]{0,63}$' });
-    if (status !== undefined && !isOrderStatus(status)) errors.push({ pointer: '/query/status', detail: `unknown status ${status}` });
+    if (status !== undefined && status !== 'stuck' && !isOrderStatus(status)) errors.push({ pointer: '/query/status', detail: `unknown status ${status}` });
     const limit = parseLimit(request.query.limit, errors);
     const after = cursor === undefined ? undefined : decodeCursor<string>(cursor, 'string');
     if (cursor !== undefined && after === undefined) errors.push({ pointer: '/query/cursor', detail: 'cursor is not one this API returned' });
     if (errors.length > 0) {
       return sendProblem(reply, problem(400, 'invalid-query', 'Invalid query', 'the query parameters are not valid', { errors }));
     }
+    if (status === 'stuck') return listStuckOrders(deps.store.db, deps.clock.now(), limit);
     return listOrders(deps.store.db, { source, status, limit, after });
   });
 }

@@ -15,7 +15,7 @@ export const PageQuery = z.object({
 });
 
 /** Filters of `GET /v1/orders` (the handler checks the same rules). */
-export const OrderListQuery = PageQuery.extend({ source: ConnectionId.optional(), status: z.enum(orderStatuses).optional() });
+export const OrderListQuery = PageQuery.extend({ source: ConnectionId.optional(), status: z.enum([...orderStatuses, 'stuck']).optional() });
 
 const timestamp = z.iso.datetime({ offset: true });
 
@@ -57,8 +57,38 @@ export const OrderTimelineEntry = z.object({
   messageId: z.string().optional(),
 });
 
-/** `GET /v1/orders/{id}`: the order with its timeline. */
-export const OrderDetail = OrderView.extend({ timeline: z.array(OrderTimelineEntry) });
+/** One step of a workflow run: the system it talked to, the documents it created, its attempts. */
+export const WorkflowStepView = z.object({
+  name: z.string(),
+  phase: z.enum(['forward', 'compensate']),
+  status: z.enum(['done', 'skipped', 'retrying', 'failed']),
+  system: z.string(),
+  documents: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+  attempts: z.int(),
+  startedAt: timestamp,
+  finishedAt: timestamp.nullable(),
+  error: z.string().optional(),
+  messageId: z.string().optional(),
+  correlationId: z.string(),
+});
+
+/** One workflow run of an order (placement, a shipment, a cancellation, completion, a return). */
+export const WorkflowRunView = z.object({
+  id: z.string(),
+  workflow: z.string(),
+  key: z.string(),
+  status: z.enum(['running', 'waiting', 'completed', 'compensating', 'compensated']),
+  step: z.string().nullable(),
+  correlationId: z.string(),
+  startedAt: timestamp,
+  updatedAt: timestamp,
+  stepDeadline: timestamp.optional(),
+  error: z.string().optional(),
+  steps: z.array(WorkflowStepView),
+});
+
+/** `GET /v1/orders/{id}`: the order with its timeline, workflow runs and per-line progress. */
+export const OrderDetail = OrderView.extend({ timeline: z.array(OrderTimelineEntry), workflows: z.array(WorkflowRunView) });
 
 /** A dead letter (or any message, with its history when read one at a time). */
 export const DeadLetterView = z.object({

@@ -67,6 +67,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       connections[s.id] = { system: s.system, baseUrl: s.emulator.url, ...s.credentials };
       return { id: s.id, system: s.system, settings: s.settings, secrets };
     }),
+    orderToCash: {
+      erp: 'erp-main',
+      warehouse: 'wh-main',
+      payments: [{ provider: 'stripe', connection: 'stripe-main', referenceAttribute: 'payment_intent' }],
+      captureOn: 'shipment',
+      accounts: { tax: `Sales Tax - ${erpnext.abbr}`, shipping: `Shipping Income - ${erpnext.abbr}` },
+      holds: [{ reason: 'high_value', when: { totalAbove: 50_000, currencies: ['USD'] } }],
+      slas: { 'book-sales-order': '2m', 'release-to-warehouse': '2m' },
+    },
   };
   const configPath = path.join(options.outDir, 'tillbridge.config.yaml');
   fs.writeFileSync(configPath, `# Written by tillbridge sandbox: a hub configuration wired to the emulators.\n${stringify(config)}`);

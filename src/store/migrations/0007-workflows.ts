@@ -1,6 +1,6 @@
 import type { Kysely, Migration } from 'kysely';
 
-/** Durable workflow runs and their steps, order shipments and stock reservations. */
+/** Durable workflow runs and their steps, per-line order progress and stock reservations. */
 export function workflowsMigration(): Migration {
   return {
     async up(db: Kysely<unknown>) {
@@ -48,6 +48,18 @@ export function workflowsMigration(): Migration {
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('stock_reservations_pk', ['order_id', 'line_id', 'location_id'])
         .execute();
+      await db.schema.createTable('order_line_quantities')
+        .addColumn('order_id', 'text', (c) => c.notNull())
+        .addColumn('line_id', 'text', (c) => c.notNull())
+        .addColumn('sku', 'text', (c) => c.notNull())
+        .addColumn('ordered', 'integer', (c) => c.notNull())
+        .addColumn('shipped', 'integer', (c) => c.notNull())
+        .addColumn('cancelled', 'integer', (c) => c.notNull())
+        .addColumn('returned', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('order_line_quantities_pk', ['order_id', 'line_id'])
+        .execute();
+
       await db.schema.createIndex('stock_reservations_sku').on('stock_reservations').columns(['sku', 'location_id']).execute();
     },
   };

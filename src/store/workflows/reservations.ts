@@ -28,3 +28,17 @@ export async function listReservations(db: Db, orderId: string): Promise<StockRe
 export async function releaseReservations(db: Db, orderId: string): Promise<void> {
   await db.deleteFrom('stock_reservations').where('order_id', '=', orderId).execute();
 }
+
+/** Takes shipped or cancelled units off an order's reservations (any location), removing emptied ones. */
+export async function consumeReservations(db: Db, orderId: string, lines: { lineId: string; quantity: number }[]): Promise<void> {
+  for (const line of lines) {
+    let left = line.quantity;
+    const rows = await db.selectFrom('stock_reservations').selectAll().where('order_id', '=', orderId).where('line_id', '=', line.lineId).orderBy('location_id').execute();
+    for (const row of rows) {
+      if (left <= 0) break;
+      const take = Math.min(left, row.quantity);
+      left -= take;
+      await setReservations(db, [{ ...row, quantity: row.quantity - take }]);
+    }
+  }
+}

@@ -1,7 +1,7 @@
 import { currencyExponent, isCurrencyCode } from '../../../model/index.js';
 import { decOf as units, mulDec, pyFloat, roundDec, sumDec } from './decimal.js';
 import { bold, frappeThrow } from './errors.js';
-import { invoicePayable, invoiceStatus } from './selling.js';
+import { invoicePayable, invoiceStatus } from './invoices.js';
 import type { DocTypeHooks, DocumentStore } from './store.js';
 import { decOf, rowsOf, textOf, type Doc } from './values.js';
 
@@ -22,7 +22,7 @@ function invoiceReferences(doc: Doc, store: DocumentStore): { reference: Doc; in
 function applyToInvoices(doc: Doc, store: DocumentStore, sign: 1n | -1n): void {
   for (const { reference, invoice } of invoiceReferences(doc, store)) {
     invoice['outstanding_amount'] = decOf(invoice, 'outstanding_amount') - sign * decOf(reference, 'allocated_amount');
-    invoice['status'] = invoiceStatus(invoice, store.today());
+    invoice['status'] = invoiceStatus(invoice, store);
     store.touch(invoice);
   }
 }

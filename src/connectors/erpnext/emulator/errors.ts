@@ -6,6 +6,8 @@ const modules: Record<string, string> = {
   NegativeStockError: 'erpnext.stock.stock_ledger.NegativeStockError',
   ItemPriceDuplicateItem: 'erpnext.stock.doctype.item_price.item_price.ItemPriceDuplicateItem',
   OverAllowanceError: 'erpnext.controllers.status_updater.OverAllowanceError',
+  StockOverReturnError: 'erpnext.controllers.sales_and_purchase_return.StockOverReturnError',
+  InvalidWarehouseCompany: 'erpnext.stock.utils.InvalidWarehouseCompany',
   InvalidAccountCurrency: 'erpnext.accounts.doctype.account.account.InvalidAccountCurrency',
 };
 

@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parse as losslessParse, stringify as losslessStringify } from 'lossless-json';
 import { signaturesEqual } from '../../framework/index.js';
+import { updateChildQtyRateMethod } from '../order-updates.js';
 import { FrappeException, frappeErrorBody, frappeThrow } from './errors.js';
 import type { ListQuery } from './query.js';
 import type { DocumentStore } from './store.js';
+import { updateChildQtyRate } from './update-items.js';
 
 /** What the Frappe routes need. */
 export interface FrappeRouteOptions {
@@ -59,7 +61,8 @@ function parseJsonObject(text: string): Record<string, unknown> {
 
 /**
  * Frappe's REST API v1: token (or Basic) auth, `/api/resource/{doctype}[/{name}]` for list, read,
- * insert, save and delete, and `/api/method/…` for the logged-in user, versions, submit and cancel.
+ * insert, save and delete, and `/api/method/…` for the logged-in user, versions, submit, cancel and
+ * Update Items (update_child_qty_rate).
  */
 export function registerFrappeRoutes(app: FastifyInstance, options: FrappeRouteOptions): void {
   const { store } = options;
@@ -111,6 +114,11 @@ export function registerFrappeRoutes(app: FastifyInstance, options: FrappeRouteO
     const doc = typeof body['doc'] === 'string' ? parseJsonObject(body['doc']) : ((body['doc'] ?? {}) as Record<string, unknown>);
     const submitted = store.update(String(doc['doctype'] ?? ''), String(doc['name'] ?? ''), { ...doc, docstatus: 1 });
     return answer(reply, 'POST', { message: store.wire(submitted) });
+  });
+  app.post(`/api/method/${updateChildQtyRateMethod}`, async (request, reply) => {
+    updateChildQtyRate(store, bodyOf(request));
+    // The method returns None: Frappe answers with no "message".
+    return answer(reply, 'POST', {});
   });
   app.all('/api/method/*', async (request) => {
     const method = (request.params as { '*': string })['*'];

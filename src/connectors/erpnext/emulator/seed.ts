@@ -65,6 +65,14 @@ export function seedSite(store: DocumentStore, company: { name: string; abbr: st
   for (const group of ['All Customer Groups', 'Commercial', 'Individual']) store.insert('Customer Group', { customer_group_name: group, is_group: group.startsWith('All') ? 1 : 0 });
   for (const territory of ['All Territories', 'United States', 'Rest Of The World']) store.insert('Territory', { territory_name: territory, is_group: territory.startsWith('All') ? 1 : 0 });
   for (const [mode, type] of [['Cash', 'Cash'], ['Credit Card', 'Bank'], ['Wire Transfer', 'Bank']] as const) store.insert('Mode of Payment', { mode_of_payment: mode, type });
+  seedCompany(store, company);
+  store.insert('Price List', { price_list_name: 'Standard Selling', currency: company.currency, selling: 1, buying: 0 });
+  store.insert('Price List', { price_list_name: 'Standard Buying', currency: company.currency, selling: 0, buying: 1 });
+}
+
+/** A company as the setup wizard leaves it: its warehouses, its accounts and their defaults (the currency is created when missing). */
+export function seedCompany(store: DocumentStore, company: { name: string; abbr: string; currency: string }): void {
+  if (!store.get('Currency', company.currency)) store.insert('Currency', { currency_name: company.currency });
   store.insert('Company', { company_name: company.name, abbr: company.abbr, default_currency: company.currency, country: 'United States' });
   for (const account of seedAccounts) {
     store.insert('Account', { account_name: account.name, company: company.name, root_type: account.rootType, account_type: account.accountType, account_currency: company.currency });
@@ -77,8 +85,6 @@ export function seedSite(store: DocumentStore, company: { name: string; abbr: st
     default_cash_account: `Cash${suffix}`,
     round_off_account: `Round Off${suffix}`,
   });
-  store.insert('Price List', { price_list_name: 'Standard Selling', currency: company.currency, selling: 1, buying: 0 });
-  store.insert('Price List', { price_list_name: 'Standard Buying', currency: company.currency, selling: 0, buying: 1 });
 }
 
 /** Seeds items (with their price in Standard Selling and stock in Stores) and customers. */

@@ -1,6 +1,8 @@
 import { currencyExponent, isCurrencyCode } from '../../../model/index.js';
 import { decOf as decFromUnits, divDec, mulDec, percentDec, pyFloat, roundDec, sumDec, type Dec } from './decimal.js';
 import { bold, frappeThrow } from './errors.js';
+import { applyReturnToInvoice, invoiceStatus, openingOutstanding } from './invoices.js';
+import { validateReturn } from './returns.js';
 import { adjustBin, checkNegativeStock, defaultWarehouse, isStockItem } from './stock.js';
 import type { DocTypeHooks, DocumentStore } from './store.js';
 import { decOf, rowsOf, textOf, type Doc } from './values.js';
@@ -43,9 +45,23 @@ function fillItems(doc: Doc, store: DocumentStore): void {
 function checkItems(doc: Doc, store: DocumentStore): void {
   for (const row of rowsOf(doc, 'items')) {
     const item = store.get('Item', textOf(row, 'item_code'));
-    if (decOf(row, 'qty') === 0n) frappeThrow('ValidationError', 'Item quantity can not be zero');
+    if (decOf(row, 'qty') === 0n && doc['is_return'] !== 1) frappeThrow('ValidationError', 'Item quantity can not be zero');
     if (item?.['disabled'] === 1) frappeThrow('ValidationError', `Item ${bold(item.name)} is disabled`);
     if (item?.['has_variants'] === 1) frappeThrow('ValidationError', `Item ${bold(item.name)} is a template, please select one of its variants`);
+  }
+}
+
+/** Warehouses and charge accounts must belong to the document's company (validate_warehouse_company, validate_tax_account_company). */
+function checkCompany(doc: Doc, store: DocumentStore): void {
+  const company = textOf(doc, 'company');
+  const warehouses = new Set([textOf(doc, 'set_warehouse'), ...rowsOf(doc, 'items').map((r) => textOf(r, 'warehouse'))].filter(Boolean));
+  for (const name of warehouses) {
+    const warehouse = store.get('Warehouse', name);
+    if (warehouse && textOf(warehouse, 'company') !== company) frappeThrow('InvalidWarehouseCompany', `Warehouse ${name} does not belong to company ${company}`);
+  }
+  for (const tax of rowsOf(doc, 'taxes')) {
+    const account = store.get('Account', textOf(tax, 'account_head'));
+    if (account && textOf(account, 'company') !== company) frappeThrow('ValidationError', `Row #${String(tax['idx'])}: Account ${account.name} does not belong to company ${company}`);
   }
 }
 
@@ -104,10 +120,6 @@ export function computeTotals(doc: Doc): void {
     doc['rounded_total'] = roundDec(grand, 0);
     doc['rounding_adjustment'] = (doc['rounded_total'] as Dec) - grand;
   }
-}
-
-function payable(doc: Doc): Dec {
-  return doc['disable_rounded_total'] === 1 || decOf(doc, 'rounded_total') === 0n ? decOf(doc, 'grand_total') : decOf(doc, 'rounded_total');
 }
 
 /** Recomputes a Sales Order's % delivered, % billed and status from its rows. */
@@ -170,6 +182,7 @@ export const salesOrderHooks: DocTypeHooks = {
   },
   validate(doc, store) {
     checkItems(doc, store);
+    checkCompany(doc, store);
     const rows = rowsOf(doc, 'items');
     if (!textOf(doc, 'delivery_date')) {
       const dates = rows.map((r) => textOf(r, 'delivery_date')).filter(Boolean).sort();
@@ -218,6 +231,7 @@ export const deliveryNoteHooks: DocTypeHooks = {
   },
   validate(doc, store) {
     checkItems(doc, store);
+    checkCompany(doc, store);
     linkedRows(doc, store, 'against_sales_order', 'so_detail');
     computeTotals(doc);
     doc['status'] = 'Draft';
@@ -270,18 +284,28 @@ export const deliveryNoteHooks: DocTypeHooks = {
   },
 };
 
-/** A Sales Invoice's status from its outstanding amount and due date. */
-export function invoiceStatus(invoice: Doc, today: string): string {
-  if (invoice.docstatus === 0) return 'Draft';
-  if (invoice.docstatus === 2) return 'Cancelled';
-  const outstanding = decOf(invoice, 'outstanding_amount');
-  if (outstanding <= 0n) return 'Paid';
-  const overdue = textOf(invoice, 'due_date') < today;
-  if (outstanding < payable(invoice)) return overdue ? 'Overdue' : 'Partly Paid';
-  return overdue ? 'Overdue' : 'Unpaid';
+/** Whether an invoice moves its Sales Orders' billed amounts: always, or for a credit note only when it says so (update_billed_amount_in_sales_order). */
+function billsOrders(doc: Doc): boolean {
+  return doc['is_return'] !== 1 || doc['update_billed_amount_in_sales_order'] === 1;
 }
 
-/** Sales Invoice: against Sales Order rows; submit opens the receivable and marks the order billed. */
+function applyBilling(doc: Doc, store: DocumentStore, sign: 1n | -1n): void {
+  if (!billsOrders(doc)) return;
+  const orders = new Set<Doc>();
+  for (const line of rowsOf(doc, 'items')) {
+    const found = textOf(line, 'sales_order') ? orderRow(store, textOf(line, 'sales_order'), textOf(line, 'so_detail')) : undefined;
+    if (!found) continue;
+    found.row['billed_amt'] = decOf(found.row, 'billed_amt') + sign * decOf(line, 'amount');
+    orders.add(found.order);
+  }
+  for (const order of orders) updateOrderStatus(order, store);
+}
+
+/**
+ * Sales Invoice: against Sales Order rows; submit opens the receivable and marks the order billed.
+ * A credit note (is_return) returns against a submitted invoice: negative rows, checked against
+ * what was billed; on submit it lowers that invoice's outstanding amount (unless it keeps its own).
+ */
 export const salesInvoiceHooks: DocTypeHooks = {
   beforeValidate(doc, store) {
     fillHeader(doc, store);
@@ -294,16 +318,19 @@ export const salesInvoiceHooks: DocTypeHooks = {
   },
   validate(doc, store) {
     checkItems(doc, store);
+    checkCompany(doc, store);
     if (textOf(doc, 'due_date') < textOf(doc, 'posting_date')) frappeThrow('ValidationError', 'Due Date cannot be before Posting Date');
     const debitTo = store.get('Account', textOf(doc, 'debit_to'));
     if (!debitTo) frappeThrow('MandatoryError', `Error: Value missing for Sales Invoice: Debit To`);
     if (debitTo['account_type'] !== 'Receivable') frappeThrow('ValidationError', `Debit To account must be a Receivable account`);
     linkedRows(doc, store, 'sales_order', 'so_detail');
     computeTotals(doc);
-    doc['outstanding_amount'] = payable(doc);
+    validateReturn(doc, store);
+    doc['outstanding_amount'] = openingOutstanding(doc);
     doc['status'] = 'Draft';
   },
   validateSubmit(doc, store) {
+    if (doc['is_return'] === 1) return;
     const billing = new Map<string, Dec>();
     for (const { line, row } of linkedRows(doc, store, 'sales_order', 'so_detail')) {
       const total = (billing.get(row.name) ?? 0n) + decOf(line, 'amount');
@@ -313,29 +340,14 @@ export const salesInvoiceHooks: DocTypeHooks = {
     }
   },
   onSubmit(doc, store) {
-    doc['outstanding_amount'] = payable(doc);
-    doc['status'] = invoiceStatus(doc, store.today());
-    const orders = new Set<Doc>();
-    for (const line of rowsOf(doc, 'items')) {
-      const found = textOf(line, 'sales_order') ? orderRow(store, textOf(line, 'sales_order'), textOf(line, 'so_detail')) : undefined;
-      if (!found) continue;
-      found.row['billed_amt'] = decOf(found.row, 'billed_amt') + decOf(line, 'amount');
-      orders.add(found.order);
-    }
-    for (const order of orders) updateOrderStatus(order, store);
+    doc['outstanding_amount'] = openingOutstanding(doc);
+    doc['status'] = invoiceStatus(doc, store);
+    applyBilling(doc, store, 1n);
+    applyReturnToInvoice(doc, store, 1n);
   },
   onCancel(doc, store) {
     doc['status'] = 'Cancelled';
-    const orders = new Set<Doc>();
-    for (const line of rowsOf(doc, 'items')) {
-      const found = textOf(line, 'sales_order') ? orderRow(store, textOf(line, 'sales_order'), textOf(line, 'so_detail')) : undefined;
-      if (!found) continue;
-      found.row['billed_amt'] = decOf(found.row, 'billed_amt') - decOf(line, 'amount');
-      orders.add(found.order);
-    }
-    for (const order of orders) updateOrderStatus(order, store);
+    applyBilling(doc, store, -1n);
+    applyReturnToInvoice(doc, store, -1n);
   },
 };
-
-/** What a receivable still waits for (rounded total unless rounding is disabled). */
-export const invoicePayable = payable;

@@ -8,7 +8,7 @@ import { FrappeException, frappeErrorBody } from './errors.js';
 import { buildMeta, referenceDoctypes } from './meta.js';
 import { pythonJsonDumps } from './python-json.js';
 import { registerFrappeRoutes, sendFrappeError, sendJson } from './routes.js';
-import { abbreviationOf, defaultSeed, seedMasters, seedSite, type ErpnextSeed } from './seed.js';
+import { abbreviationOf, defaultSeed, seedCompany, seedMasters, seedSite, type ErpnextSeed } from './seed.js';
 import { adjustBin } from './stock.js';
 import { DocumentStore, type DocEvent } from './store.js';
 import { textOf, type Doc } from './values.js';
@@ -33,6 +33,8 @@ export interface ErpnextEmulatorOptions {
   abbr?: string;
   /** The company's currency (default USD). */
   currency?: string;
+  /** More companies on the same site (each with its warehouses and accounts, abbreviation default its initials, currency default the first company's). */
+  companies?: { name: string; abbr?: string; currency?: string }[];
   /** Items and customers to start with (default: the sandbox catalog); false for none. */
   seed?: boolean | ErpnextSeed;
   /** The hub's reference custom field on its doctypes (default tillbridge_ref); null when the retailer has not added it. */
@@ -61,6 +63,7 @@ export type RunningErpnextEmulator = RunningEmulator & {
 
 const WebhookTarget = z.object({ url: z.url({ protocol: /^https?$/ }).nullable() });
 const StockSet = z.object({ item_code: z.string().min(1), warehouse: z.string().min(1), qty: z.union([z.number().min(0), z.string().regex(/^\d+(\.\d+)?$/)]) });
+const DocumentsQuery = z.object({ doctype: z.string().min(1), reference: z.string().min(1).optional() });
 const BehaviourUpdate = z.object({ lostResponseRate: z.number().min(0).max(1) }).partial().strict();
 
 function messagesBody(excType: string, exception: string, message: string): unknown {
@@ -115,21 +118,34 @@ export async function startErpnextEmulator(options: ErpnextEmulatorOptions = {})
   };
   const store: DocumentStore = new DocumentStore({ metas, hooks: doctypeHooks, now, random, user, referenceField, uniqueReference: options.uniqueReference ?? false, onEvent });
   seedSite(store, { name: company, abbr, currency });
+  for (const other of options.companies ?? []) seedCompany(store, { name: other.name, abbr: other.abbr ?? abbreviationOf(other.name), currency: other.currency ?? currency });
   const seed = options.seed === false ? {} : options.seed === true || options.seed === undefined ? defaultSeed : options.seed;
   seedMasters(store, { abbr }, seed);
   seeding = false;
 
   const current: { emulator?: RunningEmulator } = {};
+  /** Names of the documents carrying each hub reference, per doctype (cancelled ones included). */
+  const namesByReference = (doctype: string) => {
+    const byRef = new Map<string, string[]>();
+    if (!referenceField) return byRef;
+    for (const doc of store.all(doctype)) {
+      const ref = textOf(doc, referenceField);
+      if (ref) byRef.set(ref, [...(byRef.get(ref) ?? []), doc.name]);
+    }
+    return byRef;
+  };
   const duplicates = () => {
-    if (!referenceField) return [];
     const out: { doctype: string; reference: string; names: string[] }[] = [];
     for (const doctype of referenceDoctypes) {
-      const byRef = new Map<string, string[]>();
-      for (const doc of store.all(doctype)) {
-        const ref = textOf(doc, referenceField);
-        if (ref) byRef.set(ref, [...(byRef.get(ref) ?? []), doc.name]);
-      }
-      for (const [reference, names] of byRef) if (names.length > 1) out.push({ doctype, reference, names });
+      for (const [reference, names] of namesByReference(doctype)) if (names.length > 1) out.push({ doctype, reference, names });
+    }
+    return out;
+  };
+  const byReference = () => {
+    const out: Record<string, Record<string, number>> = {};
+    for (const doctype of referenceDoctypes) {
+      const counts = Object.fromEntries([...namesByReference(doctype)].map(([reference, names]) => [reference, names.length]));
+      if (Object.keys(counts).length > 0) out[doctype] = counts;
     }
     return out;
   };
@@ -169,6 +185,7 @@ export async function startErpnextEmulator(options: ErpnextEmulatorOptions = {})
       webhookUrl,
       behaviour,
       counts: store.counts(),
+      byReference: byReference(),
       duplicateReferences: duplicates(),
       lostResponses,
       events: emitted,
@@ -208,6 +225,14 @@ export async function startErpnextEmulator(options: ErpnextEmulatorOptions = {})
           if (error instanceof FrappeException) return sendFrappeError(reply, error);
           throw error;
         }
+      });
+      app.get('/_sandbox/documents', async (request, reply) => {
+        const query = DocumentsQuery.safeParse(request.query);
+        if (!query.success) return sendJson(reply, 400, { error: 'invalid documents query', detail: query.error.message });
+        const { doctype, reference } = query.data;
+        if (!metas.has(doctype) || metas.get(doctype)?.isChild) return sendJson(reply, 404, { error: `unknown doctype ${doctype}` });
+        const docs = store.all(doctype).filter((doc) => reference === undefined || (referenceField !== null && doc[referenceField] === reference));
+        return sendJson(reply, 200, { doctype, count: docs.length, data: docs.map((doc) => store.wire(doc)) });
       });
       app.get('/_sandbox/behaviour', async () => behaviour);
       app.post('/_sandbox/behaviour', async (request, reply) => {

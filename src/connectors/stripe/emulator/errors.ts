@@ -38,6 +38,15 @@ export function invalidRequest(code: string, message: string, param?: string): S
   return new StripeApiFailure(400, { type: 'invalid_request_error', code, doc_url: docUrl(code), message, ...(param ? { param } : {}) });
 }
 
+/**
+ * 400 payment_intent_unexpected_state with the PaymentIntent itself in `error.payment_intent`, as
+ * Stripe answers an operation the intent's status does not allow (saved under the idempotency key).
+ */
+export function unexpectedState(message: string, paymentIntent: unknown): StripeApiFailure {
+  const code = 'payment_intent_unexpected_state';
+  return new StripeApiFailure(400, { type: 'invalid_request_error', code, doc_url: docUrl(code), message, payment_intent: paymentIntent });
+}
+
 /** 400 for a parameter that is missing or malformed (not saved: validation happens before the endpoint runs). */
 export function parameterError(code: 'parameter_missing' | 'parameter_invalid_integer' | 'parameter_invalid_empty' | 'parameter_unknown' | 'parameter_invalid_string', message: string, param: string): StripeApiFailure {
   return new StripeApiFailure(400, { type: 'invalid_request_error', code, doc_url: docUrl(code), message, param }, false);

@@ -1,6 +1,6 @@
 import { applyRate, minorToDecimal } from '../../../model/index.js';
 import { stripeAmountToMinor } from '../amounts.js';
-import { invalidRequest, resourceMissing, StripeApiFailure } from './errors.js';
+import { invalidRequest, resourceMissing, StripeApiFailure, unexpectedState } from './errors.js';
 import { page, type StripeListPage } from './lists.js';
 import {
   balanceTransactionObject,
@@ -176,16 +176,16 @@ export class StripeState {
     const intent = this.intent(id);
     const status = intent['status'] as string;
     if (!confirmable.includes(status)) {
-      throw invalidRequest(
-        'payment_intent_unexpected_state',
+      throw unexpectedState(
         `You cannot confirm this PaymentIntent because it has a status of ${status}. Only a PaymentIntent with one of the following statuses may be confirmed: ${confirmable.join(', ')}.`,
+        snapshot(intent),
       );
     }
     const paymentMethod = paymentMethodToken !== undefined ? this.resolvePaymentMethod(paymentMethodToken) : (intent['payment_method'] as string | null);
     if (!paymentMethod) {
-      throw invalidRequest(
-        'payment_intent_unexpected_state',
+      throw unexpectedState(
         "You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.",
+        snapshot(intent),
       );
     }
     const card = this.cards.get(paymentMethod) as TestCard;
@@ -243,9 +243,9 @@ export class StripeState {
     const intent = this.intent(id);
     const status = intent['status'] as string;
     if (status !== 'requires_capture') {
-      throw invalidRequest(
-        'payment_intent_unexpected_state',
+      throw unexpectedState(
         `This PaymentIntent could not be captured because it has a status of ${status}. Only a PaymentIntent with one of the following statuses may be captured: requires_capture.`,
+        snapshot(intent),
       );
     }
     const capturable = intent['amount_capturable'] as number;
@@ -263,13 +263,14 @@ export class StripeState {
     return snapshot(intent);
   }
 
+  /** Cancels (voids) an intent that is not yet captured or canceled; an authorization on hold is released. */
   cancelPaymentIntent(id: string, reason: string | undefined, context: RequestContext): StripeObject {
     const intent = this.intent(id);
     const status = intent['status'] as string;
     if (!cancelable.includes(status)) {
-      throw invalidRequest(
-        'payment_intent_unexpected_state',
+      throw unexpectedState(
         `You cannot cancel this PaymentIntent because it has a status of ${status}. Only a PaymentIntent with one of the following statuses may be canceled: ${cancelable.join(', ')}.`,
+        snapshot(intent),
       );
     }
     if (status === 'requires_capture') {

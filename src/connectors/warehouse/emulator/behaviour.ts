@@ -13,8 +13,10 @@ const fields = {
   /** Chance that a webhook is held back `reorderDelayMs`, so later ones arrive first. */
   reorderRate: rate,
   reorderDelayMs: z.int().min(0).max(600_000),
-  /** Chance that a create is stored but answered 502, as behind a proxy that lost the answer. */
+  /** Chance that a create or a line cancellation is stored but answered 502, as behind a proxy that lost the answer. */
   lostResponseRate: rate,
+  /** Delay between a return's authorisation and the receipt of its parcel. */
+  returnDelayMs: z.int().min(0).max(86_400_000),
 };
 
 /** How the emulated warehouse behaves (`POST /_sandbox/behaviour`). */
@@ -26,6 +28,7 @@ export const Behaviour = z.object({
   reorderRate: fields.reorderRate.default(0),
   reorderDelayMs: fields.reorderDelayMs.default(300),
   lostResponseRate: fields.lostResponseRate.default(0),
+  returnDelayMs: fields.returnDelayMs.default(5000),
 });
 
 /** How the emulated warehouse behaves. */

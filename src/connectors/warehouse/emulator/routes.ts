@@ -1,9 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { signaturesEqual } from '../../framework/index.js';
-import { NewShipmentOrder, ShipmentOrderStatus } from '../wire.js';
+import { NewLineCancellation, NewShipmentOrder, ShipmentOrderStatus } from '../wire.js';
+import type { IdempotencyCheck, IdempotencyStore } from './idempotency.js';
 import { problem, sendProblem, validationProblem } from './problems.js';
-import { fingerprintOf, type WarehouseState } from './state.js';
+import type { WarehouseState } from './state.js';
 
 /** What the vendor routes need from the emulator. */
 export interface VendorRouteOptions {
@@ -13,8 +14,26 @@ export interface VendorRouteOptions {
   now: () => number;
   /** The API's own rate limit per key; null turns it off. */
   rateLimit: { capacity: number; refillPerSecond: number } | null;
-  /** True when this create's answer should be lost (stored, but answered 502). */
+  /** Answers remembered by `Idempotency-Key` (shared by every route that honours it). */
+  idempotency: IdempotencyStore;
+  /** True when this create's or cancellation's answer should be lost (stored, but answered 502). */
   loseResponse(): boolean;
+}
+
+/**
+ * Answers a request whose `Idempotency-Key` was seen before (a replay, or a key reused with another
+ * request) or is too long; undefined for a fresh request, which the route then serves.
+ */
+export function answerKnownKey(reply: FastifyReply, check: IdempotencyCheck): FastifyReply | undefined {
+  if (check.kind === 'invalid') return sendProblem(reply, problem(400, 'invalid_idempotency_key', 'Idempotency-Key is at most 255 characters'));
+  if (check.kind === 'reused') return sendProblem(reply, problem(422, 'idempotency_key_reused', `Idempotency-Key ${check.key} was used with a different request`));
+  if (check.kind === 'replay') return reply.code(check.status).header('idempotent-replayed', 'true').send(check.body);
+  return undefined;
+}
+
+/** The 502 of an answer lost on its way back, after the request was stored. */
+export function lostAnswer(reply: FastifyReply): FastifyReply {
+  return sendProblem(reply, problem(502, 'upstream_timeout', 'the order service did not answer in time'));
 }
 
 const Limit = z.coerce.number().pipe(z.int().min(1).max(250));
@@ -32,7 +51,8 @@ const StockQuery = z.object({
 });
 const CancelBody = z.object({ reason: z.string().max(500).optional() }).nullish();
 
-function page<T>(items: T[], limit: number, cursor: string | undefined): { data: T[]; nextCursor: string | null } | undefined {
+/** One page of a list, by an opaque offset cursor; undefined for a cursor the API did not issue. */
+export function page<T>(items: T[], limit: number, cursor: string | undefined): { data: T[]; nextCursor: string | null } | undefined {
   const start = cursor === undefined ? 0 : Number(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (!Number.isInteger(start) || start < 0) return undefined;
   const end = start + limit;
@@ -54,8 +74,7 @@ function bucket(rule: { capacity: number; refillPerSecond: number }, now: () => 
 
 /** The warehouse API v1: bearer auth, rate limit headers, shipment orders, cancels and stock. */
 export function registerVendorRoutes(app: FastifyInstance, options: VendorRouteOptions): { rateLimited: () => number } {
-  const { state } = options;
-  const idempotency = new Map<string, { fingerprint: string; status: number; body: unknown }>();
+  const { state, idempotency } = options;
   const take = options.rateLimit ? bucket(options.rateLimit, options.now) : undefined;
   let rateLimited = 0;
 
@@ -84,17 +103,9 @@ export function registerVendorRoutes(app: FastifyInstance, options: VendorRouteO
   app.post('/v1/shipment-orders', async (request, reply) => {
     const parsed = NewShipmentOrder.safeParse(request.body);
     if (!parsed.success) return sendProblem(reply, validationProblem(parsed.error));
-    const key = request.headers['idempotency-key'];
-    const idempotencyKey = typeof key === 'string' && key.length > 0 ? key : undefined;
-    if (idempotencyKey && idempotencyKey.length > 255) return sendProblem(reply, problem(400, 'invalid_idempotency_key', 'Idempotency-Key is at most 255 characters'));
-    const fingerprint = fingerprintOf(parsed.data);
-    const prior = idempotencyKey ? idempotency.get(idempotencyKey) : undefined;
-    if (prior) {
-      if (prior.fingerprint !== fingerprint) {
-        return sendProblem(reply, problem(422, 'idempotency_key_reused', `Idempotency-Key ${idempotencyKey} was used with a different body`));
-      }
-      return reply.code(prior.status).header('idempotent-replayed', 'true').send(prior.body);
-    }
+    const check = idempotency.check(request.headers['idempotency-key'], { route: 'create shipment order', body: parsed.data });
+    const known = answerKnownKey(reply, check);
+    if (known) return known;
     const result = state.create(parsed.data);
     if (result.kind === 'conflict') {
       return sendProblem(
@@ -103,10 +114,8 @@ export function registerVendorRoutes(app: FastifyInstance, options: VendorRouteO
       );
     }
     const status = result.kind === 'created' ? 201 : 200;
-    if (idempotencyKey) idempotency.set(idempotencyKey, { fingerprint, status, body: result.order });
-    if (result.kind === 'created' && options.loseResponse()) {
-      return sendProblem(reply, problem(502, 'upstream_timeout', 'the order service did not answer in time'));
-    }
+    idempotency.remember(check, status, result.order);
+    if (result.kind === 'created' && options.loseResponse()) return lostAnswer(reply);
     return reply.code(status).header('location', `/v1/shipment-orders/${result.order.id}`).send(result.order);
   });
 
@@ -129,8 +138,27 @@ export function registerVendorRoutes(app: FastifyInstance, options: VendorRouteO
     const result = state.cancel(request.params.id, body.data?.reason);
     if (result.kind === 'not_found') return sendProblem(reply, problem(404, 'not_found', `shipment order ${request.params.id} does not exist`));
     if (result.kind === 'shipped') {
-      return sendProblem(reply, problem(409, 'already_shipped', `shipment order ${request.params.id} has shipped in full and cannot be cancelled`, { shipmentOrderStatus: result.order.status }));
+      return sendProblem(reply, problem(409, 'already_shipped', `shipment order ${request.params.id} has nothing left to ship (every unit has shipped or was cancelled line by line), so it cannot be cancelled`, { shipmentOrderStatus: result.order.status }));
     }
+    return result.order;
+  });
+
+  app.post<{ Params: { id: string } }>('/v1/shipment-orders/:id/cancellations', async (request, reply) => {
+    const body = NewLineCancellation.safeParse(request.body);
+    if (!body.success) return sendProblem(reply, validationProblem(body.error));
+    const check = idempotency.check(request.headers['idempotency-key'], { route: 'cancel lines', id: request.params.id, body: body.data });
+    const known = answerKnownKey(reply, check);
+    if (known) return known;
+    const result = state.cancelLines(request.params.id, body.data.lines, body.data.reason);
+    if (result.kind === 'not_found') return sendProblem(reply, problem(404, 'not_found', `shipment order ${request.params.id} does not exist`));
+    if (result.kind === 'invalid') {
+      return sendProblem(reply, problem(422, 'validation_failed', `${result.errors.length} field${result.errors.length === 1 ? '' : 's'} failed validation`, { errors: result.errors }));
+    }
+    if (result.kind === 'not_open') {
+      return sendProblem(reply, problem(409, result.code, `shipment order ${request.params.id}: ${result.detail}`, { shipmentOrderStatus: result.order.status }));
+    }
+    idempotency.remember(check, 200, result.order);
+    if (options.loseResponse()) return lostAnswer(reply);
     return result.order;
   });
 

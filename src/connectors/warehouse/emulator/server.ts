@@ -5,7 +5,10 @@ import { createWebhookSender, startEmulator, type DeliveryRecord, type EmulatedE
 import { warehouseWebhookHeaders } from '../webhooks.js';
 import { StockReason } from '../wire.js';
 import { Behaviour, BehaviourUpdate } from './behaviour.js';
+import { createIdempotencyStore } from './idempotency.js';
 import { problem, sendProblem, validationProblem } from './problems.js';
+import { registerReturnRoutes } from './return-routes.js';
+import { WarehouseReturns } from './returns.js';
 import { registerVendorRoutes } from './routes.js';
 import { createScheduler } from './scheduler.js';
 import { WarehouseState, type EmittedEvent } from './state.js';
@@ -37,6 +40,8 @@ export interface WarehouseEmulatorOptions {
   reorderRate?: number;
   reorderDelayMs?: number;
   lostResponseRate?: number;
+  /** Delay between a return's authorisation and its receipt (default 5000 ms). */
+  returnDelayMs?: number;
   /** The API's rate limit per key (default 20, refilled at 10 per second); null turns it off. */
   rateLimit?: { capacity: number; refillPerSecond: number } | null;
   /** Retry-After of an injected 429, in seconds (default 1). */
@@ -47,7 +52,7 @@ export interface WarehouseEmulatorOptions {
 export type RunningWarehouseEmulator = RunningEmulator & {
   credentials: WarehouseCredentials;
   location: string;
-  /** Resolves once no shipment is waiting for its delay and every webhook delivery has finished. */
+  /** Resolves once no shipment or return receipt is waiting for its delay and every webhook delivery has finished. */
   idle(): Promise<void>;
   deliveries(): readonly DeliveryRecord[];
 };
@@ -58,8 +63,9 @@ const StockSet = z.object({ sku: z.string().min(1), onHand: z.int().min(0), reas
 /**
  * Starts the emulated 3PL speaking the Tillbridge generic warehouse API v1: shipment orders that
  * allocate stock and ship after a delay (partially, with substitutes, or backordered as behaviour
- * says), stock queries, and signed webhooks (`shipment.confirmed`, `stock.adjusted`,
- * `shipment-order.cancelled`) delivered at least once, sometimes twice or out of order.
+ * says), line cancellations, returns received after a delay, stock queries, and signed webhooks
+ * (`shipment.confirmed`, `stock.adjusted`, `shipment-order.cancelled`, `return.received`) delivered
+ * at least once, sometimes twice or out of order.
  */
 export async function startWarehouseEmulator(options: WarehouseEmulatorOptions = {}): Promise<RunningWarehouseEmulator> {
   const random = options.random ?? Math.random;
@@ -77,6 +83,7 @@ export async function startWarehouseEmulator(options: WarehouseEmulatorOptions =
     reorderRate: options.reorderRate,
     reorderDelayMs: options.reorderDelayMs,
     lostResponseRate: options.lostResponseRate,
+    returnDelayMs: options.returnDelayMs,
   });
   let webhookUrl: string | null = options.webhookUrl ?? null;
   const emitted: { eventId: string; type: string; sent: boolean }[] = [];
@@ -90,6 +97,7 @@ export async function startWarehouseEmulator(options: WarehouseEmulatorOptions =
     },
   });
   const scheduler = createScheduler();
+  const returnScheduler = createScheduler();
 
   const send = (event: EmittedEvent) => {
     const url = webhookUrl;
@@ -119,6 +127,9 @@ export async function startWarehouseEmulator(options: WarehouseEmulatorOptions =
     emit: send,
   });
   state.seed(options.stock ?? {});
+  const returns = new WarehouseReturns({ warehouse: state, now, behaviour: () => behaviour, scheduler: returnScheduler });
+  const idempotency = createIdempotencyStore();
+  const loseResponse = () => chance(behaviour.lostResponseRate);
   let vendor: { rateLimited: () => number } | undefined;
 
   const emulator = await startEmulator({
@@ -145,6 +156,8 @@ export async function startWarehouseEmulator(options: WarehouseEmulatorOptions =
       ...state.snapshot(),
       rateLimited: vendor?.rateLimited() ?? 0,
       pendingShipments: scheduler.pending,
+      returnsByStatus: returns.snapshot(),
+      pendingReturns: returnScheduler.pending,
       events: emitted,
       deliveries: sender.deliveries(),
     }),
@@ -160,8 +173,10 @@ export async function startWarehouseEmulator(options: WarehouseEmulatorOptions =
         account: { id: 'acct_tillbridge_sandbox', name: 'Tillbridge sandbox 3PL' },
         now,
         rateLimit: options.rateLimit === undefined ? { capacity: 20, refillPerSecond: 10 } : options.rateLimit,
-        loseResponse: () => chance(behaviour.lostResponseRate),
+        idempotency,
+        loseResponse,
       });
+      registerReturnRoutes(app, { returns, idempotency, loseResponse });
       app.post('/_sandbox/webhooks', async (request, reply) => {
         const body = WebhookTarget.safeParse(request.body);
         if (!body.success) return sendProblem(reply, validationProblem(body.error));
@@ -173,6 +188,7 @@ export async function startWarehouseEmulator(options: WarehouseEmulatorOptions =
         if (!body.success) return sendProblem(reply, validationProblem(body.error));
         return state.setStock(body.data.sku, body.data.onHand, body.data.reason);
       });
+      app.post('/_sandbox/ship', async () => ({ shipped: state.shipWaitingNow() }));
       app.get('/_sandbox/behaviour', async () => behaviour);
       app.post('/_sandbox/behaviour', async (request, reply) => {
         const body = BehaviourUpdate.safeParse(request.body ?? {});
@@ -189,13 +205,14 @@ export async function startWarehouseEmulator(options: WarehouseEmulatorOptions =
     location: state.location,
     async idle() {
       do {
-        await scheduler.idle();
+        await Promise.all([scheduler.idle(), returnScheduler.idle()]);
         await sender.idle();
-      } while (scheduler.pending > 0);
+      } while (scheduler.pending > 0 || returnScheduler.pending > 0);
     },
     deliveries: () => sender.deliveries(),
     async close() {
       scheduler.close();
+      returnScheduler.close();
       closing.abort();
       await emulator.close();
     },

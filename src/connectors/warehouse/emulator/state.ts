@@ -1,46 +1,13 @@
 import type { z } from 'zod';
-import type { NewShipmentOrder, Shipment, ShipmentOrder, ShipmentOrderStatus, ShipTo, StockLevel, WarehouseTopic } from '../wire.js';
+import type { NewShipmentOrder, Shipment, ShipmentOrder, ShipmentOrderStatus, StockLevel, WarehouseTopic } from '../wire.js';
 import type { Behaviour } from './behaviour.js';
 import type { Scheduler } from './scheduler.js';
 import { carrierFor } from './carriers.js';
+import { fingerprintOf } from './idempotency.js';
+import { planLineCancellation } from './line-cancellation.js';
+import { remaining, viewOf, type OrderRecord, type StockRecord } from './records.js';
 
 type StockReason = 'receipt' | 'adjustment' | 'damage' | 'shipment' | 'cycle_count';
-
-interface LineRecord {
-  lineId: string;
-  sku: string;
-  quantity: number;
-  allocated: number;
-  shipped: number;
-  cancelled: number;
-}
-
-interface OrderRecord {
-  id: string;
-  reference: string;
-  orderNumber: string | null;
-  serviceLevel: string;
-  requestedShipDate: string | null;
-  shipTo: ShipTo;
-  notes: string | null;
-  lines: LineRecord[];
-  shipments: Shipment[];
-  createdAt: string;
-  updatedAt: string;
-  cancelledAt: string | null;
-  backordered: boolean;
-  /** Cancels the shipment waiting for its delay, when one is. */
-  cancelShipment: (() => void) | null;
-  /** The normalised create body, to tell an identical repeat from a conflicting one. */
-  fingerprint: string;
-}
-
-interface StockRecord {
-  sku: string;
-  onHand: number;
-  allocated: number;
-  version: number;
-}
 
 /** A webhook event the warehouse emits (payload without signature). */
 export interface EmittedEvent {
@@ -65,18 +32,14 @@ export type CreateResult = { kind: 'created' | 'identical'; order: ShipmentOrder
 /** The result of a cancel. */
 export type CancelResult = { kind: 'cancelled'; order: ShipmentOrder } | { kind: 'not_found' } | { kind: 'shipped'; order: ShipmentOrder };
 
-const remaining = (line: LineRecord) => line.quantity - line.shipped - line.cancelled;
-const pad = (n: number) => String(n).padStart(6, '0');
+/** The result of a line cancellation: applied, or refused as a whole. */
+export type LineCancelResult =
+  | { kind: 'cancelled'; order: ShipmentOrder }
+  | { kind: 'not_found' }
+  | { kind: 'invalid'; errors: { pointer: string; detail: string }[] }
+  | { kind: 'not_open'; code: 'already_shipped' | 'already_cancelled'; detail: string; order: ShipmentOrder };
 
-/** Stable JSON (sorted keys) of a create body, so identical repeats compare equal. */
-export function fingerprintOf(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(fingerprintOf).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${JSON.stringify(k)}:${fingerprintOf(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+const pad = (n: number) => String(n).padStart(6, '0');
 
 /**
  * The emulated warehouse: stock per SKU at one location, shipment orders that allocate stock and
@@ -87,7 +50,7 @@ export class WarehouseState {
   private readonly stock = new Map<string, StockRecord>();
   private readonly orders = new Map<string, OrderRecord>();
   private readonly byReference = new Map<string, OrderRecord>();
-  private seq = { order: 0, shipment: 0, event: 0 };
+  private seq = { order: 0, shipment: 0, event: 0, cancellation: 0 };
 
   constructor(private readonly options: WarehouseStateOptions) {}
 
@@ -113,7 +76,8 @@ export class WarehouseState {
     return record;
   }
 
-  private emit(type: WarehouseTopic, payload: Record<string, unknown>): void {
+  /** Emits a webhook event with the next event id. */
+  emit(type: WarehouseTopic, payload: Record<string, unknown>): void {
     this.seq.event += 1;
     this.options.emit({ type, payload: { type, eventId: `evt_${pad(this.seq.event)}`, ...payload } });
   }
@@ -150,6 +114,16 @@ export class WarehouseState {
     return { sku: record.sku, location: this.location, onHand: record.onHand, allocated: record.allocated, available: record.onHand - record.allocated };
   }
 
+  /** Adds received units to on-hand stock (one `stock.adjusted` each, reason `receipt`) and feeds backorders. */
+  restock(units: readonly { sku: string; quantity: number }[]): void {
+    for (const { sku, quantity } of units) {
+      const record = this.stockOf(sku);
+      record.onHand += quantity;
+      this.stockChanged(record, quantity, 'receipt');
+    }
+    if (units.length > 0) this.allocateBackorders();
+  }
+
   /** Stock levels, by SKU, optionally of one SKU. */
   levels(sku?: string): StockLevel[] {
     const records = sku !== undefined ? [this.stock.get(sku)].filter((r): r is StockRecord => r !== undefined) : [...this.stock.values()];
@@ -160,7 +134,7 @@ export class WarehouseState {
   create(input: z.output<typeof NewShipmentOrder>): CreateResult {
     const fingerprint = fingerprintOf(input);
     const known = this.byReference.get(input.reference);
-    if (known) return known.fingerprint === fingerprint ? { kind: 'identical', order: this.view(known) } : { kind: 'conflict', existingId: known.id };
+    if (known) return known.fingerprint === fingerprint ? { kind: 'identical', order: viewOf(known) } : { kind: 'conflict', existingId: known.id };
     this.seq.order += 1;
     const at = this.iso();
     const order: OrderRecord = {
@@ -184,7 +158,7 @@ export class WarehouseState {
     this.byReference.set(order.reference, order);
     this.allocate(order);
     this.scheduleShipment(order);
-    return { kind: 'created', order: this.view(order) };
+    return { kind: 'created', order: viewOf(order) };
   }
 
   private allocate(order: OrderRecord): number {
@@ -209,6 +183,18 @@ export class WarehouseState {
         this.scheduleShipment(order);
       }
     }
+  }
+
+  /** Ships every order waiting for its next shipment now, as if the delay had passed; answers how many shipped. */
+  shipWaitingNow(): number {
+    let shipped = 0;
+    for (const order of this.orders.values()) {
+      if (!order.cancelShipment) continue;
+      order.cancelShipment();
+      this.ship(order);
+      shipped += 1;
+    }
+    return shipped;
   }
 
   private scheduleShipment(order: OrderRecord): void {
@@ -279,8 +265,8 @@ export class WarehouseState {
   cancel(id: string, reason: string | undefined): CancelResult {
     const order = this.orders.get(id);
     if (!order) return { kind: 'not_found' };
-    if (order.cancelledAt) return { kind: 'cancelled', order: this.view(order) };
-    if (!order.lines.some((l) => remaining(l) > 0)) return { kind: 'shipped', order: this.view(order) };
+    if (order.cancelledAt) return { kind: 'cancelled', order: viewOf(order) };
+    if (!order.lines.some((l) => remaining(l) > 0)) return { kind: 'shipped', order: viewOf(order) };
     order.cancelShipment?.();
     order.cancelShipment = null;
     const lines: { lineId: string; sku: string; cancelledQuantity: number }[] = [];
@@ -303,55 +289,65 @@ export class WarehouseState {
       partial: order.lines.some((l) => l.shipped > 0),
     });
     this.allocateBackorders();
-    return { kind: 'cancelled', order: this.view(order) };
+    return { kind: 'cancelled', order: viewOf(order) };
+  }
+
+  /**
+   * Takes units off the open quantity of some lines, all or nothing: releases their allocation, so
+   * only the rest ships, and emits `shipment-order.cancelled` with a `cancellationId`. When nothing
+   * remains open the order is `cancelled`, or `shipped` if some units had shipped.
+   */
+  cancelLines(id: string, requested: readonly { lineId: string; quantity: number }[], reason: string | undefined): LineCancelResult {
+    const order = this.orders.get(id);
+    if (!order) return { kind: 'not_found' };
+    const plan = planLineCancellation(order.lines, requested);
+    if (plan.kind === 'invalid') return plan;
+    if (plan.kind === 'not_open') return { ...plan, order: viewOf(order) };
+    for (const { lineId, quantity } of plan.lines) {
+      const line = order.lines.find((l) => l.lineId === lineId)!;
+      line.cancelled += quantity;
+      const release = Math.max(0, line.allocated - remaining(line));
+      line.allocated -= release;
+      this.stockOf(line.sku).allocated -= release;
+    }
+    const at = this.iso();
+    const open = order.lines.some((l) => remaining(l) > 0);
+    const shipped = order.lines.some((l) => l.shipped > 0);
+    if (!open) {
+      order.cancelShipment?.();
+      order.cancelShipment = null;
+      order.backordered = false;
+      if (!shipped) order.cancelledAt = at;
+    }
+    order.updatedAt = at;
+    this.seq.cancellation += 1;
+    this.emit('shipment-order.cancelled', {
+      shipmentOrderId: order.id,
+      reference: order.reference,
+      cancellationId: `can_${pad(this.seq.cancellation)}`,
+      cancelledAt: at,
+      reason: reason ?? null,
+      lines: plan.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, cancelledQuantity: l.quantity })),
+      partial: open || shipped,
+    });
+    this.allocateBackorders();
+    return { kind: 'cancelled', order: viewOf(order) };
   }
 
   get(id: string): ShipmentOrder | undefined {
     const order = this.orders.get(id);
-    return order ? this.view(order) : undefined;
+    return order ? viewOf(order) : undefined;
   }
 
   /** Shipment orders in creation order, filtered by reference and status. */
   list(filter: { reference?: string; status?: ShipmentOrderStatus }): ShipmentOrder[] {
     const records = filter.reference !== undefined ? [this.byReference.get(filter.reference)].filter((o): o is OrderRecord => o !== undefined) : [...this.orders.values()];
-    return records.map((o) => this.view(o)).filter((o) => filter.status === undefined || o.status === filter.status);
-  }
-
-  private statusOf(order: OrderRecord): ShipmentOrderStatus {
-    if (order.cancelledAt) return 'cancelled';
-    if (!order.lines.some((l) => remaining(l) > 0)) return 'shipped';
-    if (order.lines.some((l) => l.shipped > 0)) return 'partially_shipped';
-    return order.backordered ? 'backordered' : 'received';
-  }
-
-  /** An order as the API shows it. */
-  private view(order: OrderRecord): ShipmentOrder {
-    return {
-      id: order.id,
-      reference: order.reference,
-      orderNumber: order.orderNumber,
-      status: this.statusOf(order),
-      serviceLevel: order.serviceLevel,
-      requestedShipDate: order.requestedShipDate,
-      shipTo: order.shipTo,
-      lines: order.lines.map((l) => ({
-        lineId: l.lineId,
-        sku: l.sku,
-        quantity: l.quantity,
-        allocatedQuantity: l.allocated,
-        shippedQuantity: l.shipped,
-        cancelledQuantity: l.cancelled,
-      })),
-      shipments: order.shipments,
-      createdAt: order.createdAt,
-      updatedAt: order.updatedAt,
-      cancelledAt: order.cancelledAt,
-    };
+    return records.map((o) => viewOf(o)).filter((o) => filter.status === undefined || o.status === filter.status);
   }
 
   /** Orders by status, shipments and stock, for `GET /_sandbox/state`. */
   snapshot() {
-    const orders = [...this.orders.values()].map((o) => this.view(o));
+    const orders = [...this.orders.values()].map((o) => viewOf(o));
     const ordersByStatus: Record<string, ShipmentOrder[]> = {};
     for (const order of orders) (ordersByStatus[order.status] ??= []).push(order);
     return {

@@ -1,0 +1,55 @@
+import { permanentError, type Clock, type IdGenerator, type Order } from '../../model/index.js';
+import type { Store } from '../../store/index.js';
+import type { OrderToCashConfig } from './config.js';
+import type { ErpPort, OrderPorts, PaymentPort, WarehousePort } from './ports.js';
+
+/** What the order-to-cash workflows need. */
+export interface OrderToCashDeps {
+  store: Store;
+  clock: Clock;
+  newId: IdGenerator;
+  config: OrderToCashConfig;
+  ports: OrderPorts;
+}
+
+/** The ERP port of a connection the routing named; an unknown one is a configuration error (permanent). */
+export function erpPort(deps: OrderToCashDeps, connectionId: string): ErpPort {
+  const port = deps.ports.erp(connectionId);
+  if (!port) throw permanentError('unknown_connection', `routing names ERP connection ${connectionId}, which is not configured as an ERP (add it and replay)`);
+  return port;
+}
+
+/** The warehouse port of a connection the routing named. */
+export function warehousePort(deps: OrderToCashDeps, connectionId: string): WarehousePort {
+  const port = deps.ports.warehouse(connectionId);
+  if (!port) throw permanentError('unknown_connection', `routing names warehouse connection ${connectionId}, which is not configured as a warehouse (add it and replay)`);
+  return port;
+}
+
+/** An order's payment at a provider the hub can reach. */
+export interface PaymentHandle {
+  port: PaymentPort;
+  /** The provider's own reference (e.g. a Stripe PaymentIntent id). */
+  payment: string;
+  amount: number;
+  status: string;
+}
+
+/** The first of an order's payments whose provider is configured, or null (nothing for the hub to capture or refund). */
+export function paymentOf(deps: OrderToCashDeps, order: Order): PaymentHandle | null {
+  for (const payment of order.payments) {
+    const route = deps.config.payments.find((r) => r.provider === payment.provider);
+    if (!route) continue;
+    const port = deps.ports.payment(route.connection);
+    if (!port) throw permanentError('unknown_connection', `payments route ${payment.provider} to connection ${route.connection}, which is not a configured payment provider`);
+    const reference = route.referenceAttribute ? order.attributes?.[route.referenceAttribute] : payment.reference;
+    if (!reference) {
+      throw permanentError('payment_reference_missing', `order ${order.source}/${order.externalId} names no ${route.referenceAttribute ?? 'payment reference'} for its ${payment.provider} payment`);
+    }
+    return { port, payment: reference, amount: payment.amount, status: payment.status };
+  }
+  return null;
+}
+
+/** Retries of steps that call another system: up to a minute apart, about 35 minutes in all, then a dead letter to replay. */
+export const outsideRetry = { maxAttempts: 40, baseDelayMs: 1000, maxDelayMs: 60_000 } as const;

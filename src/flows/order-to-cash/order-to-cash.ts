@@ -1,0 +1,115 @@
+import { permanentError } from '../../model/index.js';
+import { handlerFor, inOutboxTransaction, type HandlerRegistration, type HandlerTransaction } from '../../messaging/index.js';
+import { findWorkflowRunByKey, listLineQuantities } from '../../store/index.js';
+import { compensateRun, resumeRun, startRun, workflowHandlers, type Workflow } from '../workflow/index.js';
+import { cancellationWorkflow, type CancellationInput } from './cancellation.js';
+import { completionWorkflow } from './completion.js';
+import type { OrderToCashDeps } from './deps.js';
+import { orderAccepted } from './messages.js';
+import { loadOrder, moveOrder, openQuantity, statusBeforeHold } from './order-state.js';
+import { placementFacts } from './placement-facts.js';
+import { placementKey, placementWorkflow } from './placement.js';
+import { shipmentKey, shipmentWorkflow, type ShipmentInput } from './shipment.js';
+
+/** What an operator's action on an order answers. */
+export interface ActionResult {
+  orderId: string;
+  status: string;
+  runId?: string | undefined;
+}
+
+/** Order-to-cash: its workflows, their message handlers, and the actions the API offers. */
+export interface OrderToCash {
+  workflows: {
+    placement: Workflow<{ orderId: string }>;
+    shipment: Workflow<ShipmentInput>;
+    cancellation: Workflow<CancellationInput>;
+    completion: Workflow<{ orderId: string }>;
+  };
+  handlers: HandlerRegistration[];
+  /** Starts a shipment's run in the caller's transaction, under the order's correlation id (a duplicate shipment starts nothing). */
+  startShipment(tx: HandlerTransaction, input: ShipmentInput): Promise<{ runId: string; created: boolean }>;
+  /** Cancels an order (every open unit, or the given lines) in the caller's transaction. */
+  cancelInTransaction(tx: HandlerTransaction, orderId: string, request: { lines?: { lineId: string; quantity: number }[] | undefined; reason: string }): Promise<ActionResult>;
+  hold(orderId: string, reason: string, actor: string): Promise<ActionResult>;
+  release(orderId: string, actor: string): Promise<ActionResult>;
+  cancel(orderId: string, request: { lines?: { lineId: string; quantity: number }[] | undefined; reason: string }, actor: string): Promise<ActionResult>;
+}
+
+/** Gives each step the SLA the configuration sets for it (`<workflow>.<step>`, then `<step>`), else the default. */
+function withSlas<I>(workflow: Workflow<I>, config: OrderToCashDeps['config']): Workflow<I> {
+  for (const step of workflow.steps) step.slaMs = config.slas[`${workflow.name}.${step.name}`] ?? config.slas[step.name] ?? step.slaMs ?? config.defaultSla;
+  return workflow;
+}
+
+/** Builds order-to-cash over the given ports and configuration. */
+export function createOrderToCash(deps: OrderToCashDeps): OrderToCash {
+  const completion = withSlas(completionWorkflow(deps), deps.config);
+  const placement = withSlas(placementWorkflow(deps), deps.config);
+  const shipment = withSlas(shipmentWorkflow(deps, () => completion), deps.config);
+  const cancellation = withSlas(cancellationWorkflow(deps, () => completion, () => placement), deps.config);
+
+  const startPlacement = handlerFor(orderAccepted, async (ctx) => {
+    const { orderId } = ctx.message.data;
+    await ctx.commit(async (tx) => {
+      await startRun(tx, placement, { id: deps.newId('run'), key: placementKey(orderId), orderId, correlationId: ctx.message.correlationid, input: { orderId } });
+    });
+  });
+
+  const inTransaction = async <T>(orderId: string, actor: string, work: (tx: HandlerTransaction, correlationId: string) => Promise<T>): Promise<T> => {
+    const { row } = await loadOrder(deps.store.db, orderId);
+    return inOutboxTransaction(deps.store, { origin: { source: `tillbridge/api/${actor}`, correlationId: row.correlation_id }, now: deps.clock.now(), newId: deps.newId }, (tx) => work(tx, row.correlation_id));
+  };
+
+  async function cancelInTransaction(tx: HandlerTransaction, orderId: string, request: { lines?: { lineId: string; quantity: number }[] | undefined; reason: string }): Promise<ActionResult> {
+    const { row } = await loadOrder(tx.db, orderId);
+    if (row.status === 'cancelled') return { orderId, status: 'cancelled' };
+    const progress = await listLineQuantities(tx.db, orderId);
+    const open = progress.map((p) => ({ lineId: p.line_id, quantity: openQuantity(p) })).filter((l) => l.quantity > 0);
+    const lines = request.lines ?? open;
+    for (const line of lines) {
+      const found = progress.find((p) => p.line_id === line.lineId);
+      if (!found) throw permanentError('cancellation_line_not_on_order', `line ${line.lineId} is not on order ${orderId}`, 422);
+      if (line.quantity > openQuantity(found)) throw permanentError('cancellation_exceeds_open', `cannot cancel ${line.quantity} of line ${line.lineId}: only ${openQuantity(found)} open`, 409);
+    }
+    const shippedAny = progress.some((p) => p.shipped > 0);
+    const everything = open.every((o) => lines.filter((l) => l.lineId === o.lineId).reduce((s, l) => s + l.quantity, 0) === o.quantity);
+    const placementRun = await findWorkflowRunByKey(tx.db, placementKey(orderId));
+    if (!shippedAny && everything) {
+      if (placementRun && (await compensateRun(tx, placement, placementRun.id, request.reason))) return { orderId, status: 'cancelling', runId: placementRun.id };
+      if (!placementRun) await moveOrder(tx, orderId, 'cancelled', { system: 'tillbridge', reason: request.reason });
+      return { orderId, status: (await loadOrder(tx.db, orderId)).row.status };
+    }
+    if (lines.length === 0) throw permanentError('nothing_to_cancel', `order ${orderId} has nothing open to cancel`, 409);
+    const facts = await placementFacts(tx.db, orderId);
+    if (facts.erp && !facts.salesOrder) throw permanentError('order_not_booked_yet', `order ${orderId} is being booked; cancel some lines once it is booked, or cancel the whole order now`, 409);
+    const started = await startRun(tx, cancellation, { id: deps.newId('run'), key: `cancellation:${orderId}:${deps.newId('cxl')}`, orderId, correlationId: row.correlation_id, input: { orderId, lines, reason: request.reason } });
+    return { orderId, status: 'cancelling', runId: started.runId };
+  }
+
+  return {
+    workflows: { placement, shipment, cancellation, completion },
+    handlers: [startPlacement, ...workflowHandlers(placement, deps), ...workflowHandlers(shipment, deps), ...workflowHandlers(cancellation, deps), ...workflowHandlers(completion, deps)],
+    async startShipment(tx, input) {
+      const { row } = await loadOrder(tx.db, input.orderId);
+      return startRun(tx, shipment, { id: deps.newId('run'), key: shipmentKey({ ...input, reference: input.shipment.reference }), orderId: input.orderId, correlationId: row.correlation_id, input });
+    },
+    cancelInTransaction,
+    hold: (orderId, reason, actor) =>
+      inTransaction(orderId, actor, async (tx) => {
+        await moveOrder(tx, orderId, 'on_hold', { system: 'api', reason, detail: { actor } });
+        return { orderId, status: 'on_hold' };
+      }),
+    release: (orderId, actor) =>
+      inTransaction(orderId, actor, async (tx) => {
+        const { row } = await loadOrder(tx.db, orderId);
+        if (row.status !== 'on_hold') throw permanentError('not_on_hold', `order ${orderId} is ${row.status}, not on hold`, 409);
+        const back = await statusBeforeHold(tx.db, orderId);
+        await moveOrder(tx, orderId, back, { system: 'api', detail: { actor, released: row.hold_reason } });
+        const run = await findWorkflowRunByKey(tx.db, placementKey(orderId));
+        if (run) await resumeRun(tx, placement, run.id);
+        return { orderId, status: back };
+      }),
+    cancel: (orderId, request, actor) => inTransaction(orderId, actor, (tx) => cancelInTransaction(tx, orderId, request)),
+  };
+}

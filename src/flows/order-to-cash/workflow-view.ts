@@ -1,0 +1,45 @@
+import { listLineQuantities, listOrderWorkflowRuns, listWorkflowSteps, type Db } from '../../store/index.js';
+
+/** Epoch milliseconds as ISO 8601 text (null stays null). */
+export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** An order's workflow runs with every step: system, documents, attempts, times, errors. */
+export async function orderWorkflows(db: Db, orderId: string): Promise<Record<string, unknown>[]> {
+  const runs = await listOrderWorkflowRuns(db, orderId);
+  const steps = await listWorkflowSteps(db, runs.map((r) => r.id));
+  return runs.map((run) => ({
+    id: run.id,
+    workflow: run.workflow,
+    key: run.key,
+    status: run.status,
+    step: run.step,
+    correlationId: run.correlation_id,
+    startedAt: iso(run.started_at),
+    updatedAt: iso(run.updated_at),
+    ...(run.step_deadline !== null ? { stepDeadline: iso(run.step_deadline) } : {}),
+    ...(run.error ? { error: run.error } : {}),
+    steps: steps
+      .filter((s) => s.run_id === run.id)
+      .map((s) => {
+        const output = s.output ? (JSON.parse(s.output) as { documents?: unknown }) : {};
+        return {
+          name: s.step,
+          phase: s.phase,
+          status: s.status,
+          system: s.system,
+          documents: output.documents ?? {},
+          attempts: s.attempts,
+          startedAt: iso(s.started_at),
+          finishedAt: iso(s.finished_at),
+          ...(s.error ? { error: s.error } : {}),
+          ...(s.message_id ? { messageId: s.message_id } : {}),
+          correlationId: run.correlation_id,
+        };
+      }),
+  }));
+}
+
+/** Per line: units ordered, shipped, cancelled and returned. */
+export async function orderLineProgress(db: Db, orderId: string): Promise<Record<string, unknown>[]> {
+  return (await listLineQuantities(db, orderId)).map((l) => ({ lineId: l.line_id, sku: l.sku, ordered: l.ordered, shipped: l.shipped, cancelled: l.cancelled, returned: l.returned }));
+}

@@ -1,0 +1,97 @@
+import { permanentError, type Order } from '../../model/index.js';
+import type { ErpnextClient } from '../../connectors/index.js';
+import type { ErpPort, LineQuantity } from '../../flows/index.js';
+
+/** Accounts order charges are booked to (full ERPNext account names, e.g. "Sales Tax - TR"). */
+export interface ErpAccounts {
+  tax: string;
+  shipping: string;
+}
+
+function customerOf(order: Order) {
+  const customer = order.customer;
+  const key = customer?.externalId ?? customer?.email ?? 'guest';
+  return {
+    reference: `${order.source}:${key}`,
+    name: customer?.name ?? customer?.email ?? `${order.source} guest`,
+    ...(customer?.email ? { email: customer.email } : {}),
+  };
+}
+
+function chargesOf(order: Order, accounts: ErpAccounts) {
+  const charges = [];
+  if (!order.taxesIncluded && order.totals.tax > 0) charges.push({ account: accounts.tax, description: 'Tax', amount: order.totals.tax });
+  if (order.totals.shipping > 0) charges.push({ account: accounts.shipping, description: `Shipping (${order.shipping.map((s) => s.method).join(', ')})`, amount: order.totals.shipping });
+  return charges;
+}
+
+function selection(lines: readonly LineQuantity[]) {
+  return lines.map((l) => ({ itemCode: l.sku, qty: l.quantity }));
+}
+
+/**
+ * ERPNext as order-to-cash's ErpPort: a Customer and a Sales Order per hub order (found by the hub's
+ * reference before anything is created), Delivery Notes per shipment, one Sales Invoice, credit
+ * notes for returns — each created once and submitted.
+ */
+export function erpnextPortOf(connectionId: string, client: ErpnextClient, accounts: ErpAccounts): ErpPort {
+  return {
+    connectionId,
+    system: 'erpnext',
+    async bookSalesOrder({ reference, order, company, lineWarehouses }, signal) {
+      const { customer } = await client.customers.ensure(customerOf(order), signal);
+      const date = order.placedAt.slice(0, 10);
+      const ensured = await client.salesOrders.ensure(
+        {
+          reference,
+          customer: customer.name,
+          currency: order.currency,
+          transactionDate: date,
+          deliveryDate: date,
+          lines: order.lines.map((line) => ({ itemCode: line.sku, qty: line.quantity, rate: line.unitPrice, ...(lineWarehouses[line.lineId] ? { warehouse: lineWarehouses[line.lineId]! } : {}) })),
+          charges: chargesOf(order, accounts),
+          discount: order.totals.discount,
+          poNo: order.number ?? order.externalId,
+          ...(company ? { company } : {}),
+        },
+        signal,
+      );
+      const submitted = ensured.doc.state === 'draft' ? await client.salesOrders.submit(ensured.doc.name, signal) : ensured.doc;
+      if (submitted.state === 'cancelled') throw permanentError('erp_sales_order_cancelled', `Sales Order ${submitted.name} for ${reference} was cancelled in ERPNext`);
+      if (submitted.grandTotal !== order.totals.total) {
+        throw permanentError('erp_total_mismatch', `Sales Order ${submitted.name} totals ${submitted.grandTotal} in ERPNext, the order ${order.totals.total} (${order.currency} minor units)`);
+      }
+      return { salesOrder: submitted.name, customer: customer.name };
+    },
+    async cancelSalesOrder(salesOrder, signal) {
+      await client.salesOrders.cancel(salesOrder, signal);
+    },
+    async reduceSalesOrder(salesOrder, lines, signal) {
+      const current = await client.salesOrders.get(salesOrder, signal);
+      const rows = lines.map((line) => {
+        const row = current.lines.find((l) => l.itemCode === line.sku);
+        if (!row) throw permanentError('erpnext_line_not_on_order', `${line.sku} is not on Sales Order ${salesOrder}`);
+        return { rowName: row.rowName, qty: line.quantity };
+      });
+      await client.salesOrders.updateItems(salesOrder, rows, signal);
+    },
+    async deliver({ reference, salesOrder, lines, postingDate }, signal) {
+      const ensured = await client.deliveryNotes.ensure({ reference, salesOrder, postingDate, lines: selection(lines) }, signal);
+      const doc = ensured.doc.state === 'draft' ? await client.deliveryNotes.submit(ensured.doc.name, signal) : ensured.doc;
+      return { deliveryNote: doc.name };
+    },
+    async invoice({ reference, salesOrder, postingDate }, signal) {
+      const ensured = await client.salesInvoices.ensure({ reference, salesOrder, postingDate }, signal);
+      const doc = ensured.doc.state === 'draft' ? await client.salesInvoices.submit(ensured.doc.name, signal) : ensured.doc;
+      return { salesInvoice: doc.name };
+    },
+    async creditNote({ reference, salesInvoice, lines, shipping, postingDate, reason }, signal) {
+      const ensured = await client.salesInvoices.ensureCreditNote(
+        { reference, returnAgainst: salesInvoice, postingDate, lines: selection(lines), ...(shipping > 0 ? { shipping } : {}), ...(reason ? { reason } : {}) },
+        signal,
+      );
+      const doc = ensured.doc.state === 'draft' ? await client.salesInvoices.submit(ensured.doc.name, signal) : ensured.doc;
+      return { creditNote: doc.name };
+    },
+  };
+}

@@ -1,0 +1,262 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { warehouseWebhookHeaders } from '../src/connectors/warehouse/index.js';
+import { decimalToMinor } from '../src/model/index.js';
+import { resolveSettings, startHub, type Hub } from '../src/runtime/index.js';
+import { basketToShopifyOrder, startSandbox, type Basket, type Sandbox } from '../src/runtime/sandbox/index.js';
+import { waitFor } from '../src/testing/index.js';
+import { apiClient } from './support/http.js';
+
+/**
+ * Order to cash end to end against the emulators: Shopify order → ERP Sales Order → warehouse →
+ * shipments (partial, duplicated, out of order) → Shopify fulfillment, Delivery Notes → capture →
+ * Sales Invoice → closed; holds, cancellations, bad events and ERP validation errors; with faults.
+ */
+const key = 'o2c-bootstrap-key-0123456789';
+let dir: string;
+let sandbox: Sandbox;
+let hub: Hub;
+let api: ReturnType<typeof apiClient>;
+let number = 7000;
+
+const url = (id: string) => sandbox.connections[id]!.baseUrl;
+
+async function call(method: string, target: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(target, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': typeof body === 'string' ? 'application/x-www-form-urlencoded' : 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+const stripeAuth = () => ({ authorization: `Bearer ${sandbox.connections['stripe-main']!.secretKey}` });
+const erpAuth = () => ({ authorization: `token ${sandbox.connections['erp-main']!.apiKey}:${sandbox.connections['erp-main']!.apiSecret}` });
+
+/** A shopper's order: authorised at Stripe (manual capture), then placed in Shopify, which tells the hub. */
+async function placeOrder(basket: Basket): Promise<{ externalId: string; intent: string; total: number }> {
+  const draft = basketToShopifyOrder(basket, { number: ++number, paymentIntent: 'pending', random: () => 0.5, now: new Date() });
+  const total = decimalToMinor(draft.total_price, 'USD');
+  const intent = await call('POST', `${url('stripe-main')}/v1/payment_intents`, new URLSearchParams({ amount: String(total), currency: 'usd', capture_method: 'manual', confirm: 'true', payment_method: 'pm_card_visa' }).toString(), stripeAuth());
+  expect(intent.status).toBe(200);
+  const created = await call('POST', `${url('shop-main')}/_sandbox/orders`, { ...draft, note_attributes: [{ name: 'payment_intent', value: intent.body['id'] }] });
+  expect(created.status).toBeLessThan(300);
+  const order = (created.body['order'] ?? created.body) as { id: number | string };
+  return { externalId: String(order.id), intent: String(intent.body['id']), total };
+}
+
+const basket = (lines: Basket['lines'], extra: Partial<Basket> = {}): Basket => ({ lines, shipping: 599, taxRate: '0.0625', ...extra });
+const tee = (quantity = 1) => ({ sku: 'TEE-RED-M', title: 'Tee red M', quantity, unitPrice: 2500 });
+const cap = (quantity = 1) => ({ sku: 'CAP-NAVY', title: 'Cap navy', quantity, unitPrice: 1800 });
+
+async function hubOrder(externalId: string): Promise<Record<string, unknown>> {
+  const id = await waitFor(async () => {
+    const page = await api('GET', '/v1/orders?source=shop-main&limit=500');
+    return (page.body.data as { id: string; externalId: string }[]).find((o) => o.externalId === externalId)?.id;
+  }, { timeoutMs: 20_000, what: `order ${externalId} in the hub` });
+  return (await api('GET', `/v1/orders/${id}`)).body;
+}
+
+async function untilStatus(orderId: string, status: string, timeoutMs = 60_000): Promise<Record<string, unknown>> {
+  let last: Record<string, unknown> = {};
+  await waitFor(async () => {
+    last = (await api('GET', `/v1/orders/${orderId}`)).body;
+    return last['status'] === status;
+  }, { timeoutMs, intervalMs: 100, what: `order ${orderId} to be ${status}` }).catch((error: Error) => {
+    throw new Error(`${error.message}; it is ${String(last['status'])}: ${JSON.stringify(last['workflows'])}`);
+  });
+  return last;
+}
+
+async function erpDocuments(doctype: string, reference: string): Promise<number> {
+  const state = await call('GET', `${url('erp-main')}/_sandbox/state`);
+  const byReference = state.body['byReference'] as Record<string, Record<string, number>>;
+  return byReference[doctype]?.[reference] ?? 0;
+}
+
+async function intent(id: string) {
+  return (await call('GET', `${url('stripe-main')}/v1/payment_intents/${id}`, undefined, stripeAuth())).body as { status: string; amount_received: number; amount: number };
+}
+
+async function faults(id: string, settings: Record<string, number>) {
+  expect((await call('POST', `${url(id)}/_sandbox/faults`, settings)).status).toBe(200);
+}
+
+async function behaviour(settings: Record<string, number>) {
+  expect((await call('POST', `${url('wh-main')}/_sandbox/behaviour`, settings)).status).toBe(200);
+}
+
+const steps = (order: Record<string, unknown>) =>
+  (order['workflows'] as { workflow: string; steps: { name: string; status: string; system: string; documents: Record<string, unknown>; attempts: number; correlationId: string }[] }[]).flatMap((w) => w.steps.map((s) => ({ workflow: w.workflow, ...s })));
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tb-o2c-'));
+  sandbox = await startSandbox({ outDir: dir, hubUrl: 'http://127.0.0.1:9' });
+  hub = await startHub(resolveSettings({ config: sandbox.configPath, port: '0', data: path.join(dir, 'data'), bootstrapKey: key, logLevel: 'error', leaseMs: '5000', pollMs: '20' }, {}));
+  await sandbox.retarget(hub.url);
+  api = apiClient(hub.url, key);
+  await behaviour({ shipDelayMs: 300 });
+}, 60_000);
+
+afterAll(async () => {
+  await hub?.stop();
+  await sandbox?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('order to cash', () => {
+  it('books, releases, ships, pushes the fulfillment to Shopify, delivers, captures, invoices and closes an order, once each', async () => {
+    const placed = await placeOrder(basket([tee(2), cap(1)]));
+    const order = await hubOrder(placed.externalId);
+    const closed = await untilStatus(String(order['id']), 'closed');
+    const all = steps(closed);
+    const find = (name: string) => all.find((s) => s.name === name)!;
+    expect(find('book-sales-order')).toMatchObject({ status: 'done', system: 'erpnext', documents: { salesOrder: expect.stringMatching(/^SAL-ORD-/) } });
+    expect(find('release-to-warehouse')).toMatchObject({ status: 'done', documents: { shipmentOrders: [expect.any(String)] } });
+    expect(find('push-fulfillment')).toMatchObject({ status: 'done', system: 'shopify', documents: { fulfillment: expect.any(String) } });
+    expect(find('create-delivery-note')).toMatchObject({ status: 'done', documents: { deliveryNote: expect.stringMatching(/^MAT-DN-/) } });
+    expect(find('capture-payment')).toMatchObject({ status: 'done', system: 'stripe', documents: { capture: placed.intent } });
+    expect(find('invoice')).toMatchObject({ status: 'done', documents: { salesInvoice: expect.stringMatching(/^ACC-SINV-/) } });
+    expect(all.every((s) => s.correlationId === closed['correlationId'])).toBe(true);
+    const events = (closed['timeline'] as { event: string }[]).map((t) => t.event);
+    expect(events).toEqual(expect.arrayContaining(['order.accepted', 'order.booked', 'order.released', 'order.shipped', 'order.invoiced', 'order.closed']));
+    expect(await erpDocuments('Sales Order', String(order['id']))).toBe(1);
+    expect(await intent(placed.intent)).toMatchObject({ status: 'succeeded', amount_received: placed.total });
+    const fulfillmentOrders = await call('GET', `${url('shop-main')}/_sandbox/orders/${placed.externalId}`);
+    expect(JSON.stringify(fulfillmentOrders.body)).toContain('fulfilled');
+  }, 90_000);
+
+  it('holds an order by rule until released, and cancels a booked order everywhere: warehouse, ERP and the authorisation', async () => {
+    const big = await placeOrder(basket([{ sku: 'HOODIE-GRY-L', title: 'Hoodie', quantity: 9, unitPrice: 5900 }]));
+    const held = await hubOrder(big.externalId);
+    await untilStatus(String(held['id']), 'on_hold');
+    expect((await api('GET', `/v1/orders/${String(held['id'])}`)).body).toMatchObject({ holdReason: 'high_value' });
+    await behaviour({ shipDelayMs: 600_000 });
+    const released = await api('POST', `/v1/orders/${String(held['id'])}/release`, {});
+    expect(released.status).toBe(202);
+    await untilStatus(String(held['id']), 'released');
+    const cancelled = await api('POST', `/v1/orders/${String(held['id'])}/cancel`, { reason: 'customer asked' });
+    expect(cancelled.status).toBe(202);
+    const after = await untilStatus(String(held['id']), 'cancelled');
+    await behaviour({ shipDelayMs: 300 });
+    const compensations = steps(after).filter((s) => s.workflow === 'order-placement' && (s as unknown as { phase: string }).phase === 'compensate');
+    expect(compensations.map((s) => [s.name, s.status])).toEqual([
+      ['release-to-warehouse', 'done'],
+      ['book-sales-order', 'done'],
+      ['payment', 'done'],
+      ['reserve-stock', 'done'],
+      ['route', 'skipped'],
+    ]);
+    expect(await intent(big.intent)).toMatchObject({ status: 'canceled' });
+    const salesOrder = steps(after).find((s) => s.name === 'book-sales-order')!.documents['salesOrder'];
+    const so = await call('GET', `${url('erp-main')}/api/resource/Sales Order/${String(salesOrder)}`, undefined, erpAuth());
+    expect((so.body['data'] as { docstatus: number }).docstatus).toBe(2);
+  }, 90_000);
+
+  it('under faults — ERP 5xx on 20% of calls and 429 bursts, a 30-second warehouse outage, duplicate, partial and out-of-order shipments — every order closes with one Sales Order and one capture', async () => {
+    await faults('erp-main', { errorRate: 0.2, rateLimitRate: 0.15 });
+    await behaviour({ shipDelayMs: 300, partialRate: 0.5, duplicateRate: 0.3, reorderRate: 0.3, reorderDelayMs: 400 });
+    const placed = [];
+    for (let i = 0; i < 6; i++) placed.push(await placeOrder(basket([tee(1 + (i % 2)), cap(2)])));
+    await faults('wh-main', { outageSeconds: 30 });
+    for (let i = 0; i < 6; i++) placed.push(await placeOrder(basket([tee(2), cap(1 + (i % 3))])));
+    const orders = await Promise.all(placed.map((p) => hubOrder(p.externalId)));
+    const closed = await Promise.all(orders.map((o) => untilStatus(String(o['id']), 'closed', 150_000)));
+    await faults('erp-main', { errorRate: 0, rateLimitRate: 0 });
+    await behaviour({ partialRate: 0, duplicateRate: 0, reorderRate: 0 });
+    for (const [i, order] of closed.entries()) {
+      expect(await erpDocuments('Sales Order', String(order['id'])), `Sales Orders of ${String(order['id'])}`).toBe(1);
+      expect(await erpDocuments('Sales Invoice', `invoice:${String(order['id'])}`)).toBe(1);
+      expect(await intent(placed[i]!.intent)).toMatchObject({ status: 'succeeded', amount_received: placed[i]!.total });
+      const shipments = (order['workflows'] as { workflow: string }[]).filter((w) => w.workflow === 'order-shipment');
+      const lines = order['lines'] as { quantity: number; progress: { shipped: number } }[];
+      expect(lines.every((l) => l.progress.shipped === l.quantity)).toBe(true);
+      expect(shipments.length).toBeGreaterThanOrEqual(1);
+    }
+    const retried = closed.flatMap(steps).filter((s) => s.attempts > 1);
+    expect(retried.length).toBeGreaterThan(0);
+    expect((await api('GET', '/v1/dead-letters')).body.data).toEqual([]);
+  }, 240_000);
+
+  it('dead-letters bad shipment events with a clear reason — unknown order, a SKU not on the order, more than was ordered', async () => {
+    const placed = await placeOrder(basket([tee(1)]));
+    await behaviour({ shipDelayMs: 600_000 });
+    const order = await hubOrder(placed.externalId);
+    await untilStatus(String(order['id']), 'released');
+    const secret = sandbox.connections['wh-main']!.webhookSecret!;
+    const send = async (reference: string, lines: { lineId: string; sku: string; quantity: number }[]) => {
+      const eventId = `evt-${Math.random().toString(36).slice(2)}`;
+      const body = JSON.stringify({ type: 'shipment.confirmed', eventId, shipmentOrderId: 'so-x', reference, shipmentId: `shp-${eventId}`, lines, carrier: 'UPS', trackingNumber: '1Z999', shippedAt: new Date().toISOString(), partial: false });
+      const response = await fetch(`${hub.url}/webhooks/warehouse/wh-main`, { method: 'POST', headers: warehouseWebhookHeaders({ body, secret, eventId, eventType: 'shipment.confirmed', timestampSeconds: Math.floor(Date.now() / 1000) }), body });
+      expect(response.status).toBeLessThan(300);
+    };
+    const line = (order['lines'] as { lineId: string }[])[0]!.lineId;
+    await send('ord_does_not_exist', [{ lineId: line, sku: 'TEE-RED-M', quantity: 1 }]);
+    await send(String(order['id']), [{ lineId: 'nope', sku: 'SOCKS-3PK', quantity: 1 }]);
+    await send(String(order['id']), [{ lineId: line, sku: 'TEE-RED-M', quantity: 5 }]);
+    const reasons = await waitFor(async () => {
+      const letters = (await api('GET', '/v1/dead-letters')).body.data as { reason?: string; deadReason?: string; lastError?: { code: string } }[];
+      return letters.length >= 3 ? letters.map((l) => JSON.stringify(l)) : undefined;
+    }, { timeoutMs: 20_000, what: 'three dead letters' }) as string[];
+    expect(reasons.some((r) => r.includes('unknown_order'))).toBe(true);
+    expect(reasons.some((r) => r.includes('shipment_sku_not_on_order'))).toBe(true);
+    expect(reasons.some((r) => r.includes('shipment_exceeds_order'))).toBe(true);
+    const after = (await api('GET', `/v1/orders/${String(order['id'])}`)).body;
+    expect(after['status']).toBe('released');
+    const failed = steps(after).filter((s) => s.status === 'failed');
+    expect(failed.map((s) => s.name)).toEqual(['record-shipment', 'record-shipment']);
+    await cancelEverything(String(order['id']));
+  }, 60_000);
+
+  it('dead-letters an order whose Item is not in the ERP at once with the ERP message, keeps others flowing, and books it on replay after the Item is created', async () => {
+    await behaviour({ shipDelayMs: 600_000 });
+    const ghost = await placeOrder(basket([{ sku: 'GHOST-ITEM', title: 'Ghost', quantity: 1, unitPrice: 1000 }]));
+    const fine = await placeOrder(basket([tee(1)]));
+    const ghostOrder = await hubOrder(ghost.externalId);
+    const failed = await waitFor(async () => {
+      const order = (await api('GET', `/v1/orders/${String(ghostOrder['id'])}`)).body;
+      return steps(order).find((s) => s.name === 'book-sales-order' && s.status === 'failed') as ({ attempts: number; error?: string; messageId?: string } | undefined);
+    }, { timeoutMs: 20_000, what: 'the booking to dead-letter' }) as { attempts: number; error?: string; messageId?: string };
+    expect(failed.attempts).toBe(1);
+    expect(failed.error).toMatch(/GHOST-ITEM/);
+    await untilStatus(String((await hubOrder(fine.externalId))['id']), 'released');
+    const created = await call('POST', `${url('erp-main')}/api/resource/Item`, { item_code: 'GHOST-ITEM', item_name: 'Ghost', item_group: 'Products', stock_uom: 'Nos', is_stock_item: 1 }, erpAuth());
+    expect(created.status).toBe(200);
+    expect((await api('POST', `/v1/dead-letters/${failed.messageId!}/replay`, {})).status).toBe(202);
+    await untilStatus(String(ghostOrder['id']), 'released');
+    expect(await erpDocuments('Sales Order', String(ghostOrder['id']))).toBe(1);
+    await cancelEverything(String(ghostOrder['id']));
+    await cancelEverything(String((await hubOrder(fine.externalId))['id']));
+  }, 60_000);
+
+  it('cancels some lines after release (warehouse, ERP rows) and, when the rest ships, captures only what shipped', async () => {
+    await behaviour({ shipDelayMs: 600_000, partialRate: 0 });
+    const placed = await placeOrder(basket([tee(2), cap(1)]));
+    const order = await hubOrder(placed.externalId);
+    await untilStatus(String(order['id']), 'released');
+    const capLine = (order['lines'] as { lineId: string; sku: string }[]).find((l) => l.sku === 'CAP-NAVY')!.lineId;
+    const response = await api('POST', `/v1/orders/${String(order['id'])}/cancel`, { lines: [{ lineId: capLine, quantity: 1 }], reason: 'out of stock' });
+    expect(response.status).toBe(202);
+    await untilStatus(String(order['id']), 'partially_cancelled');
+    await waitFor(async () => steps((await api('GET', `/v1/orders/${String(order['id'])}`)).body).some((s) => s.name === 'reduce-sales-order' && s.status === 'done'), { what: 'the Sales Order reduced' });
+    await behaviour({ shipDelayMs: 100 });
+    expect((await call('POST', `${url('wh-main')}/_sandbox/ship`, {})).status).toBeLessThan(500);
+    const closed = await untilStatus(String(order['id']), 'closed', 30_000);
+    const capture = steps(closed).find((s) => s.name === 'capture-payment')!;
+    expect(capture.status).toBe('done');
+    const captured = await intent(placed.intent);
+    expect(captured.status).toBe('succeeded');
+    expect(captured.amount_received).toBeLessThan(placed.total);
+    expect(captured.amount_received).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+/** Cancels whatever of an order is still open, so it leaves no work behind. */
+async function cancelEverything(orderId: string) {
+  const response = await api('POST', `/v1/orders/${orderId}/cancel`, { reason: 'test cleanup' });
+  expect(response.status).toBe(202);
+  await untilStatus(orderId, 'cancelled');
+}
