@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ShopifyClient } from '../src/connectors/index.js';
 import { warehouseWebhookHeaders } from '../src/connectors/warehouse/index.js';
 import { decimalToMinor } from '../src/model/index.js';
 import { resolveSettings, startHub, type Hub } from '../src/runtime/index.js';
@@ -252,6 +253,72 @@ describe('order to cash', () => {
     expect(captured.amount_received).toBeLessThan(placed.total);
     expect(captured.amount_received).toBeGreaterThan(0);
   }, 60_000);
+});
+
+describe('returns and refunds', () => {
+  async function shippedOrder(lines: Basket['lines']) {
+    await behaviour({ shipDelayMs: 100, partialRate: 0 });
+    const placed = await placeOrder(basket(lines));
+    const order = await hubOrder(placed.externalId);
+    const closed = await untilStatus(String(order['id']), 'closed', 30_000);
+    return { placed, order: closed, id: String(order['id']), line: (sku: string) => (closed['lines'] as { lineId: string; sku: string }[]).find((l) => l.sku === sku)!.lineId };
+  }
+
+  async function refunds(orderId: string, count: number) {
+    return waitFor(async () => {
+      const order = (await api('GET', `/v1/orders/${orderId}`)).body;
+      const list = order['refunds'] as { status: string; amount: number | null; documents: Record<string, string>; source: string; mode: string }[];
+      return list.length >= count && list.every((r) => r.status === 'completed') ? { order, list } : undefined;
+    }, { timeoutMs: 30_000, what: `${count} completed refunds of ${orderId}` }) as Promise<{ order: Record<string, unknown>; list: { status: string; amount: number | null; documents: Record<string, string>; source: string; mode: string }[] }>;
+  }
+
+  it('return then refund: authorised at the warehouse, refunded once through Stripe on receipt, credited in the ERP', async () => {
+    const { placed, id, line } = await shippedOrder([tee(2), cap(1)]);
+    const requested = await api('POST', `/v1/orders/${id}/returns`, { lines: [{ lineId: line('TEE-RED-M'), quantity: 1, reason: 'changed-mind' }] });
+    expect(requested.status).toBe(202);
+    const [ret] = requested.body['returns'] as { returnId: string; mode: string }[];
+    expect(ret!.mode).toBe('return-then-refund');
+    const authorisation = await waitFor(async () => ((await api('GET', `/v1/orders/${id}`)).body['returns'] as { id: string; documents: Record<string, string> }[]).find((r) => r.id === ret!.returnId)?.documents['returnAuthorization'], { what: 'the return authorisation' });
+    expect((await call('POST', `${url('wh-main')}/_sandbox/returns/${String(authorisation)}/receive`, { condition: 'sellable' })).status).toBe(200);
+    const { order, list } = await refunds(id, 1);
+    const teeTax = Math.round(Math.round(2 * 2500 * 0.0625) / 2);
+    expect(list[0]).toMatchObject({ source: 'return', mode: 'return-then-refund', amount: 2500 + teeTax, documents: { refund: expect.stringMatching(/^re_/), creditNote: expect.any(String) } });
+    expect(await erpDocuments('Sales Invoice', `credit:${ret!.returnId}`)).toBe(1);
+    const stripeRefund = await call('GET', `${url('stripe-main')}/v1/refunds/${list[0]!.documents['refund']}`, undefined, stripeAuth());
+    expect(stripeRefund.body).toMatchObject({ amount: 2500 + teeTax, payment_intent: placed.intent, status: 'succeeded' });
+    expect(await intent(placed.intent)).toMatchObject({ amount_received: placed.total });
+    const credit = await call('GET', `${url('erp-main')}/api/resource/Sales Invoice/${list[0]!.documents['creditNote']}`, undefined, erpAuth());
+    expect((credit.body['data'] as { grand_total: number; is_return: number }).grand_total).toBe(-(2500 + teeTax) / 100);
+    expect((order['lines'] as { sku: string; progress: { returned: number } }[]).find((l) => l.sku === 'TEE-RED-M')!.progress.returned).toBe(1);
+    const again = await api('POST', `/v1/orders/${id}/returns`, { lines: [{ lineId: line('TEE-RED-M'), quantity: 2, reason: 'changed-mind' }] });
+    expect(again.status).toBe(409);
+  }, 60_000);
+
+  it('refund only (with shipping) and exchange follow the returns policy; a refund made in Shopify is credited in the ERP without a second refund', async () => {
+    const { id, line, order } = await shippedOrder([tee(1), cap(2)]);
+    const requested = await api('POST', `/v1/orders/${id}/returns`, { lines: [{ lineId: line('CAP-NAVY'), quantity: 1, reason: 'arrived-late' }, { lineId: line('TEE-RED-M'), quantity: 1, reason: 'wrong-size' }] });
+    expect(requested.status).toBe(202);
+    expect((requested.body['returns'] as { mode: string }[]).map((r) => r.mode).sort()).toEqual(['exchange', 'refund']);
+    const exchangeReturn = (await waitFor(async () => ((await api('GET', `/v1/orders/${id}`)).body['returns'] as { mode: string; documents: Record<string, string> }[]).find((r) => r.mode === 'exchange' && r.documents['returnAuthorization']), { what: 'the exchange authorised' }))!;
+    expect((await call('POST', `${url('wh-main')}/_sandbox/returns/${exchangeReturn.documents['returnAuthorization']}/receive`, {})).status).toBe(200);
+    const { list } = await refunds(id, 2);
+    const refundOnly = list.find((r) => r.mode === 'refund')!;
+    expect(refundOnly.amount).toBe(1800 + 113 + Number((order as { totals: { shipping: number } }).totals.shipping));
+    const exchange = list.find((r) => r.mode === 'exchange')!;
+    expect(exchange.documents['replacementOrder']).toMatch(/^ord_/);
+    expect(exchange.documents['refund']).toBeUndefined();
+    const replacement = await untilStatus(exchange.documents['replacementOrder']!, 'closed', 30_000);
+    expect(replacement).toMatchObject({ source: 'exchange', totals: { total: 0 } });
+
+    const shopify = hub.connections.get('shop-main')!.instance.client as ShopifyClient;
+    const shopOrder = await call('GET', `${url('shop-main')}/_sandbox/orders/${String(order['externalId'])}`);
+    const lineItems = ((shopOrder.body['order'] ?? shopOrder.body) as { line_items: { id: number; sku: string; admin_graphql_api_id: string }[] }).line_items;
+    await shopify.refundCreate({ orderId: String(order['externalId']), refundLineItems: [{ lineItemId: lineItems.find((l) => l.sku === 'CAP-NAVY')!.admin_graphql_api_id, quantity: 1, restockType: 'RETURN' }], transactions: [{ gateway: 'stripe', kind: 'REFUND', amount: '19.13' }] }, { idempotencyKey: `refund-${id}` });
+    const { list: after } = await refunds(id, 3);
+    const fromChannel = after.find((r) => r.source === 'channel')!;
+    expect(fromChannel).toMatchObject({ amount: 1913, documents: { creditNote: expect.any(String) } });
+    expect(fromChannel.documents['refund']).toBeUndefined();
+  }, 90_000);
 });
 
 /** Cancels whatever of an order is still open, so it leaves no work behind. */

@@ -37,7 +37,7 @@ export interface GatewayDeps {
   /** The configured connections, for /v1/connections. */
   connections?: Connections;
   /** Order-to-cash, for the order actions (hold, release, cancel, returns); without it those routes are absent. */
-  orderToCash?: Pick<OrderToCash, 'hold' | 'release' | 'cancel'>;
+  orderToCash?: Pick<OrderToCash, 'hold' | 'release' | 'cancel' | 'requestReturn'>;
   /** Called after an action queued messages, so the dispatcher picks them up at once. */
   onEnqueued?(): void;
 }

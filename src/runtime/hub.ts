@@ -26,8 +26,8 @@ export interface Hub {
 }
 
 /** Order-to-cash over the configured connections. */
-export function orderToCashFor(deps: { store: Store; clock: Clock; connections: Connections; config: OrderToCashConfig }): OrderToCash {
-  return createOrderToCash({ store: deps.store, clock: deps.clock, newId, config: deps.config, ports: orderPortsFromConnections(deps.connections, deps.config) });
+export function orderToCashFor(deps: { store: Store; clock: Clock; connections: Connections; config: OrderToCashConfig; intake: OrderIntake }): OrderToCash {
+  return createOrderToCash({ store: deps.store, clock: deps.clock, newId, config: deps.config, ports: orderPortsFromConnections(deps.connections, deps.config), intake: deps.intake });
 }
 
 /** The message handlers every hub runs, with published events fanned out to event subscriptions. */
@@ -58,7 +58,7 @@ export async function startHub(
   const metrics = createMetrics(() => messageBacklog(store.db), () => countOverdueRuns(store.db, clock.now()));
   const notify = { critical: () => {} };
   const intake = createOrderIntake({ store, clock, newId, onAccepted: () => notify.critical() });
-  const orderToCash = orderToCashFor({ store, clock, connections, config: config.orderToCash });
+  const orderToCash = orderToCashFor({ store, clock, connections, config: config.orderToCash, intake });
   const dispatcher = createDispatcher({
     store,
     handlers: options.handlers ?? coreHandlers({ store, clock, connections, intake, orderToCash }),

@@ -22,11 +22,11 @@ export interface InboundDeps {
   intake: OrderIntake;
   newId: IdGenerator;
   /** When given, warehouse shipments start shipment workflows and channel cancellations cancel orders. */
-  orderToCash?: Pick<OrderToCash, 'startShipment' | 'cancelInTransaction'> | undefined;
+  orderToCash?: Pick<OrderToCash, 'startShipment' | 'cancelInTransaction' | 'receiveReturn' | 'reflectChannelRefund'> | undefined;
 }
 
 /** Kinds of events that concern an order the channel itself sent: they wait until that order has arrived. */
-const waitsForOrder = new Set(['order-cancelled', 'refund', 'fulfillment']);
+const waitsForOrder = new Set(['order-cancelled', 'refund', 'fulfillment', 'return-received']);
 
 /**
  * Interprets an inbox entry with its connector's mapper and applies the canonical events: orders go
@@ -122,7 +122,8 @@ async function applyOrderEvent(
 
 /**
  * What an event sets in motion for its order: a warehouse's shipment starts a shipment workflow
- * (its reference makes a duplicate start nothing); a channel's cancellation cancels what is open.
+ * (its reference makes a duplicate start nothing) and its receipt of a return starts the refund; a
+ * channel's cancellation cancels what is open and its own refund is reflected in the ERP.
  * A channel's own fulfillments (including the echo of ones the hub pushed) are only recorded.
  */
 function orderAction(
@@ -143,6 +144,24 @@ function orderAction(
       ...(shippedAt ? { shippedAt } : {}),
     };
     return async (tx) => void (await flows.startShipment(tx, { orderId, connectionId: connection.id, shipment }));
+  }
+  if (event.kind === 'return-received' && !isChannel) {
+    const received = event.return;
+    return (tx) => flows.receiveReturn(tx, { orderId, returnId: received.reference, lines: received.lines });
+  }
+  if (event.kind === 'refund' && isChannel) {
+    const { reference, amount, lines, shipping, restock, reason } = event.refund;
+    return (tx) =>
+      flows.reflectChannelRefund(tx, {
+        orderId,
+        connectionId: connection.id,
+        reference,
+        amount,
+        shipping: shipping ?? 0,
+        lines: (lines ?? []).map((l) => ({ lineId: l.lineId, quantity: l.quantity })),
+        restock: restock ?? false,
+        ...(reason ? { reason } : {}),
+      });
   }
   if (event.kind === 'order-cancelled' && isChannel) {
     return async (tx) => {

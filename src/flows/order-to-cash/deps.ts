@@ -1,6 +1,7 @@
 import { permanentError, type Clock, type IdGenerator, type Order } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import type { OrderToCashConfig } from './config.js';
+import type { OrderIntake } from './intake.js';
 import type { ErpPort, OrderPorts, PaymentPort, WarehousePort } from './ports.js';
 
 /** What the order-to-cash workflows need. */
@@ -10,6 +11,8 @@ export interface OrderToCashDeps {
   newId: IdGenerator;
   config: OrderToCashConfig;
   ports: OrderPorts;
+  /** Order intake, for replacement orders of exchanges. */
+  intake?: OrderIntake | undefined;
 }
 
 /** The ERP port of a connection the routing named; an unknown one is a configuration error (permanent). */

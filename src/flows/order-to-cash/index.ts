@@ -6,7 +6,8 @@ export { OrderToCashConfig, Duration, type OrderToCashConfigInput, type RoutingR
 export { routeOrder, type RoutingPlan, type Allocation } from './routing.js';
 export type { ErpPort, WarehousePort, ChannelPort, PaymentPort, OrderPorts, LineQuantity } from './ports.js';
 export type { OrderToCashDeps } from './deps.js';
-export { createOrderToCash, type OrderToCash, type ActionResult } from './order-to-cash.js';
+export { createOrderToCash, type OrderToCash, type ActionResult, type ReturnRequest, type ReturnReceipt, type ChannelRefund } from './order-to-cash.js';
+export { returnRuleFor, exchangeOrder } from './returns.js';
 export { ShipmentInput, matchShipment } from './shipment.js';
 export { lineValue } from './order-state.js';
 export { orderWorkflows } from './workflow-view.js';

@@ -63,14 +63,23 @@ export function isResolved(lines: readonly LineQuantitiesRow[]): boolean {
   return lines.length > 0 && lines.every((line) => openQuantity(line) <= 0);
 }
 
-/**
- * What `quantity` units of an order line cost the customer, in minor units: its share of the line's
- * price after discount, plus its taxes unless prices include them (rounded half up).
- */
-export function lineValue(order: Order, lineId: string, quantity: number): number {
+/** Units of an order line in money: their price, their share of the line's discount, and of its taxes (added unless included). */
+export interface LineShare {
+  gross: number;
+  discount: number;
+  tax: number;
+}
+
+/** The money of `quantity` units of an order line, shares rounded half up. */
+export function lineShare(order: Order, lineId: string, quantity: number): LineShare {
   const line = order.lines.find((l) => l.lineId === lineId);
-  if (!line || quantity <= 0) return 0;
-  const tax = order.taxesIncluded ? 0 : line.taxes.reduce((sum, t) => sum + t.amount, 0);
-  const whole = line.quantity * line.unitPrice - line.discount + tax;
-  return Math.round((whole * quantity) / line.quantity);
+  if (!line || quantity <= 0) return { gross: 0, discount: 0, tax: 0 };
+  const share = (amount: number) => Math.round((amount * quantity) / line.quantity);
+  return { gross: quantity * line.unitPrice, discount: share(line.discount), tax: order.taxesIncluded ? 0 : share(line.taxes.reduce((sum, t) => sum + t.amount, 0)) };
+}
+
+/** What `quantity` units of an order line cost the customer, in minor units: price less discount, plus tax. */
+export function lineValue(order: Order, lineId: string, quantity: number): number {
+  const share = lineShare(order, lineId, quantity);
+  return share.gross - share.discount + share.tax;
 }

@@ -10,6 +10,31 @@ import { loadOrder, moveOrder, openQuantity, statusBeforeHold } from './order-st
 import { placementFacts } from './placement-facts.js';
 import { placementKey, placementWorkflow } from './placement.js';
 import { shipmentKey, shipmentWorkflow, type ShipmentInput } from './shipment.js';
+import { refundWorkflow, returnRuleFor, returnWorkflow, type RefundInput, type ReturnInput } from './returns.js';
+
+/** A return as the API asks for it. */
+export interface ReturnRequest {
+  lines: { lineId: string; quantity: number; reason?: string | undefined }[];
+}
+
+/** What a warehouse received of a return. */
+export interface ReturnReceipt {
+  orderId: string;
+  returnId: string;
+  lines: { lineId?: string | undefined; sku: string; quantity: number; condition: 'sellable' | 'damaged' }[];
+}
+
+/** A refund a channel made itself (e.g. Shopify refunds/create). */
+export interface ChannelRefund {
+  orderId: string;
+  connectionId: string;
+  reference: string;
+  amount: number;
+  shipping: number;
+  lines: { lineId: string; quantity: number }[];
+  restock: boolean;
+  reason?: string | undefined;
+}
 
 /** What an operator's action on an order answers. */
 export interface ActionResult {
@@ -25,12 +50,20 @@ export interface OrderToCash {
     shipment: Workflow<ShipmentInput>;
     cancellation: Workflow<CancellationInput>;
     completion: Workflow<{ orderId: string }>;
+    return: Workflow<ReturnInput>;
+    refund: Workflow<RefundInput>;
   };
   handlers: HandlerRegistration[];
   /** Starts a shipment's run in the caller's transaction, under the order's correlation id (a duplicate shipment starts nothing). */
   startShipment(tx: HandlerTransaction, input: ShipmentInput): Promise<{ runId: string; created: boolean }>;
   /** Cancels an order (every open unit, or the given lines) in the caller's transaction. */
   cancelInTransaction(tx: HandlerTransaction, orderId: string, request: { lines?: { lineId: string; quantity: number }[] | undefined; reason: string }): Promise<ActionResult>;
+  /** Starts the refund of a return the warehouse received (a duplicate receipt starts nothing). */
+  receiveReturn(tx: HandlerTransaction, receipt: ReturnReceipt): Promise<void>;
+  /** Reflects a refund the channel made: credit note in the ERP, no second refund at the provider. */
+  reflectChannelRefund(tx: HandlerTransaction, refund: ChannelRefund): Promise<void>;
+  /** Authorises a return under the returns policy (one return per policy rule the reasons fall under). */
+  requestReturn(orderId: string, request: ReturnRequest, actor: string): Promise<{ orderId: string; returns: { returnId: string; runId: string; mode: string }[] }>;
   hold(orderId: string, reason: string, actor: string): Promise<ActionResult>;
   release(orderId: string, actor: string): Promise<ActionResult>;
   cancel(orderId: string, request: { lines?: { lineId: string; quantity: number }[] | undefined; reason: string }, actor: string): Promise<ActionResult>;
@@ -48,6 +81,8 @@ export function createOrderToCash(deps: OrderToCashDeps): OrderToCash {
   const placement = withSlas(placementWorkflow(deps), deps.config);
   const shipment = withSlas(shipmentWorkflow(deps, () => completion), deps.config);
   const cancellation = withSlas(cancellationWorkflow(deps, () => completion, () => placement), deps.config);
+  const refund = withSlas(refundWorkflow(deps), deps.config);
+  const returns = withSlas(returnWorkflow(deps, () => refund), deps.config);
 
   const startPlacement = handlerFor(orderAccepted, async (ctx) => {
     const { orderId } = ctx.message.data;
@@ -88,13 +123,63 @@ export function createOrderToCash(deps: OrderToCashDeps): OrderToCash {
   }
 
   return {
-    workflows: { placement, shipment, cancellation, completion },
-    handlers: [startPlacement, ...workflowHandlers(placement, deps), ...workflowHandlers(shipment, deps), ...workflowHandlers(cancellation, deps), ...workflowHandlers(completion, deps)],
+    workflows: { placement, shipment, cancellation, completion, return: returns, refund },
+    handlers: [
+      startPlacement,
+      ...workflowHandlers(placement, deps),
+      ...workflowHandlers(shipment, deps),
+      ...workflowHandlers(cancellation, deps),
+      ...workflowHandlers(completion, deps),
+      ...workflowHandlers(returns, deps),
+      ...workflowHandlers(refund, deps),
+    ],
     async startShipment(tx, input) {
       const { row } = await loadOrder(tx.db, input.orderId);
       return startRun(tx, shipment, { id: deps.newId('run'), key: shipmentKey({ ...input, reference: input.shipment.reference }), orderId: input.orderId, correlationId: row.correlation_id, input });
     },
     cancelInTransaction,
+    async receiveReturn(tx, receipt) {
+      const run = await findWorkflowRunByKey(tx.db, `return:${receipt.returnId}`);
+      if (!run || run.order_id !== receipt.orderId) throw permanentError('unknown_return', `return ${receipt.returnId} of order ${receipt.orderId} was not authorised by the hub`, 422);
+      const authorised = returns.input.parse(JSON.parse(run.input));
+      const lines = receipt.lines.map((line) => {
+        const match = authorised.lines.find((l) => (line.lineId ? l.lineId === line.lineId : l.sku === line.sku));
+        if (!match) throw permanentError('return_line_not_authorised', `return ${receipt.returnId} received ${line.sku}, which was not authorised for return`, 422);
+        return { lineId: match.lineId, sku: match.sku, quantity: line.quantity, condition: line.condition };
+      });
+      const { order } = await loadOrder(tx.db, receipt.orderId);
+      const input: RefundInput = { orderId: receipt.orderId, refundId: receipt.returnId, source: 'return', lines, mode: authorised.mode, disposition: authorised.disposition, shipping: authorised.refundShipping ? order.totals.shipping : 0, reason: authorised.lines[0]!.reason };
+      await startRun(tx, refund, { id: deps.newId('run'), key: `refund:${receipt.returnId}`, orderId: receipt.orderId, correlationId: run.correlation_id, input });
+    },
+    async reflectChannelRefund(tx, channelRefund) {
+      const { row } = await loadOrder(tx.db, channelRefund.orderId);
+      const progress = await listLineQuantities(tx.db, channelRefund.orderId);
+      const lines = channelRefund.lines.map((l) => ({ lineId: l.lineId, sku: progress.find((p) => p.line_id === l.lineId)?.sku ?? l.lineId, quantity: l.quantity, condition: 'sellable' as const }));
+      const refundId = `${channelRefund.connectionId}-${channelRefund.reference}`;
+      const input: RefundInput = { orderId: channelRefund.orderId, refundId, source: 'channel', lines, mode: 'refund', disposition: channelRefund.restock ? 'restock' : 'write-off', shipping: channelRefund.shipping, amount: channelRefund.amount, reason: channelRefund.reason ?? 'refunded in the channel', channelReference: channelRefund.reference };
+      await startRun(tx, refund, { id: deps.newId('run'), key: `refund:channel:${refundId}`, orderId: channelRefund.orderId, correlationId: row.correlation_id, input });
+    },
+    requestReturn: (orderId, request, actor) =>
+      inTransaction(orderId, actor, async (tx, correlationId) => {
+        const progress = await listLineQuantities(tx.db, orderId);
+        const groups = new Map<ReturnType<typeof returnRuleFor>, ReturnInput['lines']>();
+        for (const line of request.lines) {
+          const found = progress.find((p) => p.line_id === line.lineId);
+          if (!found) throw permanentError('return_line_not_on_order', `line ${line.lineId} is not on order ${orderId}`, 422);
+          if (line.quantity > found.shipped - found.returned) throw permanentError('return_exceeds_shipped', `cannot return ${line.quantity} of line ${line.lineId}: ${found.shipped - found.returned} shipped and not yet returned`, 409);
+          const reason = line.reason ?? 'unspecified';
+          const rule = returnRuleFor(deps.config.returns, reason);
+          groups.set(rule, [...(groups.get(rule) ?? []), { lineId: line.lineId, sku: found.sku, quantity: line.quantity, reason }]);
+        }
+        const started = [];
+        for (const [rule, lines] of groups) {
+          const returnId = deps.newId('ret');
+          const input: ReturnInput = { orderId, returnId, lines, mode: rule.mode, disposition: rule.disposition, refundShipping: rule.refundShipping };
+          const run = await startRun(tx, returns, { id: deps.newId('run'), key: `return:${returnId}`, orderId, correlationId, input });
+          started.push({ returnId, runId: run.runId, mode: rule.mode });
+        }
+        return { orderId, returns: started };
+      }),
     hold: (orderId, reason, actor) =>
       inTransaction(orderId, actor, async (tx) => {
         await moveOrder(tx, orderId, 'on_hold', { system: 'api', reason, detail: { actor } });

@@ -27,8 +27,11 @@ export interface ErpPort {
   deliver(input: { reference: string; salesOrder: string; lines: LineQuantity[]; postingDate: string }, signal: AbortSignal): Promise<{ deliveryNote: string }>;
   /** Creates and submits the Sales Invoice for everything delivered and not yet billed. */
   invoice(input: { reference: string; salesOrder: string; postingDate: string }, signal: AbortSignal): Promise<{ salesInvoice: string }>;
-  /** Creates and submits a credit note against an invoice. */
-  creditNote(input: { reference: string; salesInvoice: string; lines: LineQuantity[]; shipping: number; postingDate: string; reason?: string | undefined }, signal: AbortSignal): Promise<{ creditNote: string }>;
+  /** Creates and submits a credit note against an invoice: the lines at their rate, less their discount share, plus their tax and any shipping. */
+  creditNote(
+    input: { reference: string; salesInvoice: string; lines: LineQuantity[]; discount: number; tax: number; shipping: number; postingDate: string; reason?: string | undefined },
+    signal: AbortSignal,
+  ): Promise<{ creditNote: string }>;
 }
 
 /** A warehouse (FulfillmentSink): shipment orders, cancellations and returns. */

@@ -1,5 +1,5 @@
 import { getOrderRow, getTimeline, listOrderRows, listOverdueRuns, type Db, type OrderRow, type WorkflowRunRow } from '../../store/index.js';
-import { iso, orderLineProgress, orderWorkflows } from './workflow-view.js';
+import { iso, orderLineProgress, orderReturnsAndRefunds, orderWorkflows } from './workflow-view.js';
 
 /** An order as the API shows it: the canonical order plus hub-side fields. */
 export function presentOrder(row: OrderRow): Record<string, unknown> {
@@ -22,6 +22,7 @@ export async function getOrderWithTimeline(db: Db, id: string): Promise<Record<s
   return {
     ...presentOrder(row),
     lines: await orderLineProgress(db, id).then((progress) => mergeProgress(JSON.parse(row.data).lines as Record<string, unknown>[], progress)),
+    ...(await orderReturnsAndRefunds(db, id)),
     workflows: await orderWorkflows(db, id),
     timeline: timeline.map((t) => ({
       at: new Date(t.at).toISOString(),

@@ -43,3 +43,32 @@ export async function orderWorkflows(db: Db, orderId: string): Promise<Record<st
 export async function orderLineProgress(db: Db, orderId: string): Promise<Record<string, unknown>[]> {
   return (await listLineQuantities(db, orderId)).map((l) => ({ lineId: l.line_id, sku: l.sku, ordered: l.ordered, shipped: l.shipped, cancelled: l.cancelled, returned: l.returned }));
 }
+
+/** An order's returns and refunds, from their workflow runs. */
+export async function orderReturnsAndRefunds(db: Db, orderId: string): Promise<{ returns: Record<string, unknown>[]; refunds: Record<string, unknown>[] }> {
+  const runs = await listOrderWorkflowRuns(db, orderId);
+  const outputs = (run: { outputs: string }) => JSON.parse(run.outputs) as Record<string, { documents: Record<string, unknown>; output: Record<string, unknown> } | undefined>;
+  const returns = runs
+    .filter((r) => r.workflow === 'order-return')
+    .map((r) => {
+      const input = JSON.parse(r.input) as { returnId: string; mode: string; lines: unknown[] };
+      return { id: input.returnId, status: r.status, mode: input.mode, lines: input.lines, documents: outputs(r)['authorize-at-warehouse']?.documents ?? {}, createdAt: iso(r.started_at) };
+    });
+  const refunds = runs
+    .filter((r) => r.workflow === 'order-refund')
+    .map((r) => {
+      const input = JSON.parse(r.input) as { refundId: string; source: string; mode: string; lines: unknown[]; amount?: number };
+      const steps = outputs(r);
+      return {
+        id: input.refundId,
+        status: r.status,
+        source: input.source,
+        mode: input.mode,
+        amount: (steps['refund-payment']?.output['amount'] as number | undefined) ?? input.amount ?? null,
+        lines: input.lines,
+        documents: { ...steps['ship-replacement']?.documents, ...steps['refund-payment']?.documents, ...steps['credit-note']?.documents },
+        createdAt: iso(r.started_at),
+      };
+    });
+  return { returns, refunds };
+}

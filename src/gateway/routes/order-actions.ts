@@ -16,6 +16,13 @@ export const CancelRequest = z.object({
   reason: Reason.default('cancelled by request'),
   lines: z.array(z.object({ lineId: z.string().min(1), quantity: z.int().positive() })).min(1).optional(),
 });
+/** `POST /v1/orders/{id}/returns`: units to return, each with its reason (the returns policy decides what follows). */
+export const ReturnRequestBody = z.object({
+  lines: z.array(z.object({ lineId: z.string().min(1), quantity: z.int().positive(), reason: z.string().min(1).max(100).optional() })).min(1),
+});
+/** What a return request answers: one return per policy rule its reasons fall under. */
+export const ReturnResponse = z.object({ orderId: z.string(), returns: z.array(z.object({ returnId: z.string(), runId: z.string(), mode: z.string() })) });
+
 /** What an order action answers. */
 export const ActionResponse = z.object({ orderId: z.string(), status: z.string(), runId: z.string().optional() });
 
@@ -25,14 +32,15 @@ const responses = (what: string) => ({
   409: { description: 'The order cannot do this in its current status', schema: ProblemSchema },
 });
 
-/** Operator actions on orders: hold, release and cancel (whole or some lines). */
+/** Operator actions on orders: hold, release, cancel (whole or some lines) and returns. */
 export async function orderActionRoutes(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
   const orderToCash = deps.orderToCash;
-  if (!orderToCash) return;
-  const answer = (result: ActionResult) => {
+  const notify = <T>(result: T): T => {
     deps.onEnqueued?.();
     return result;
   };
+  if (!orderToCash) return;
+  const answer = (result: ActionResult) => notify(result);
   const invalid = (error: z.ZodError) => problem(422, 'invalid-request', 'Invalid request', 'the request body is not valid', { errors: zodViolations(error) });
 
   app.post<{ Params: { id: string } }>('/v1/orders/:id/hold', { config: { meta: { scope: 'orders:write', summary: 'Put an order on hold: its workflow waits before its next step', tags, schemas: { body: HoldRequest, responses: responses('On hold') } } } }, async (request, reply) => {
@@ -49,5 +57,11 @@ export async function orderActionRoutes(app: FastifyInstance, deps: GatewayDeps)
     const input = CancelRequest.safeParse(request.body ?? {});
     if (!input.success) return sendProblem(reply, invalid(input.error));
     return reply.code(202).send(answer(await orderToCash.cancel(request.params.id, { reason: input.data.reason, lines: input.data.lines }, actorOf(request).name)));
+  });
+
+  app.post<{ Params: { id: string } }>('/v1/orders/:id/returns', { config: { meta: { scope: 'orders:write', summary: 'Authorise a return of shipped units under the returns policy (refund only, return then refund, or exchange)', tags, schemas: { body: ReturnRequestBody, responses: { 202: { description: 'Return authorised', schema: ReturnResponse }, 404: { description: 'No such order', schema: ProblemSchema }, 409: { description: 'More than was shipped and not yet returned', schema: ProblemSchema } } } } } }, async (request, reply) => {
+    const input = ReturnRequestBody.safeParse(request.body ?? {});
+    if (!input.success) return sendProblem(reply, invalid(input.error));
+    return reply.code(202).send(notify(await orderToCash.requestReturn(request.params.id, input.data, actorOf(request).name)));
   });
 }

@@ -85,9 +85,18 @@ export function erpnextPortOf(connectionId: string, client: ErpnextClient, accou
       const doc = ensured.doc.state === 'draft' ? await client.salesInvoices.submit(ensured.doc.name, signal) : ensured.doc;
       return { salesInvoice: doc.name };
     },
-    async creditNote({ reference, salesInvoice, lines, shipping, postingDate, reason }, signal) {
+    async creditNote({ reference, salesInvoice, lines, discount, tax, shipping, postingDate, reason }, signal) {
       const ensured = await client.salesInvoices.ensureCreditNote(
-        { reference, returnAgainst: salesInvoice, postingDate, lines: selection(lines), ...(shipping > 0 ? { shipping } : {}), ...(reason ? { reason } : {}) },
+        {
+          reference,
+          returnAgainst: salesInvoice,
+          postingDate,
+          lines: selection(lines),
+          discount,
+          charges: tax > 0 ? [{ account: accounts.tax, description: 'Tax', amount: tax }] : [],
+          ...(shipping > 0 ? { shipping, shippingAccount: accounts.shipping } : {}),
+          ...(reason ? { reason } : {}),
+        },
         signal,
       );
       const doc = ensured.doc.state === 'draft' ? await client.salesInvoices.submit(ensured.doc.name, signal) : ensured.doc;

@@ -75,6 +75,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       accounts: { tax: `Sales Tax - ${erpnext.abbr}`, shipping: `Shipping Income - ${erpnext.abbr}` },
       holds: [{ reason: 'high_value', when: { totalAbove: 50_000, currencies: ['USD'] } }],
       slas: { 'book-sales-order': '2m', 'release-to-warehouse': '2m' },
+      returns: [
+        { reasons: ['wrong-size'], mode: 'exchange', disposition: 'restock' },
+        { reasons: ['arrived-late'], mode: 'refund', refundShipping: true },
+        { reasons: ['damaged'], mode: 'return-then-refund', disposition: 'write-off' },
+        { reasons: ['*'], mode: 'return-then-refund', disposition: 'restock' },
+      ],
     },
   };
   const configPath = path.join(options.outDir, 'tillbridge.config.yaml');
