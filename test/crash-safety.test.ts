@@ -74,7 +74,7 @@ describe.each(engines)('crash safety on $name', (engine) => {
 
     // A backlog of accepted orders, so the next kill lands while messages are being handled.
     const intake = createOrderIntake({ store, clock: systemClock, newId });
-    const backlog = engine.name === 'postgres' ? 3000 : 10_000;
+    const backlog = engine.name === 'postgres' ? 2000 : 10_000;
     for (let chunk = 0; chunk < backlog / 1000; chunk++) {
       await Promise.all(
         Array.from({ length: 1000 }, (_, i) => {

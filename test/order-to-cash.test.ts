@@ -126,6 +126,7 @@ describe('order to cash', () => {
     expect(events).toEqual(expect.arrayContaining(['order.accepted', 'order.booked', 'order.released', 'order.shipped', 'order.invoiced', 'order.closed']));
     expect(await erpDocuments('Sales Order', String(order['id']))).toBe(1);
     expect(await intent(placed.intent)).toMatchObject({ status: 'succeeded', amount_received: placed.total });
+    expect(await (await fetch(`${hub.url}/metrics`)).text()).toMatch(/^tillbridge_orders_stuck 0$/m);
     const fulfillmentOrders = await call('GET', `${url('shop-main')}/_sandbox/orders/${placed.externalId}`);
     expect(JSON.stringify(fulfillmentOrders.body)).toContain('fulfilled');
   }, 90_000);
