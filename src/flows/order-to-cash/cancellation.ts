@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { Identifier, Quantity, permanentError } from '../../model/index.js';
 import { addLineQuantities, consumeReservations, findWorkflowRunByKey, listLineQuantities } from '../../store/index.js';
-import { compensateRun, defineWorkflow, startRun, type StepResult, type Workflow } from '../workflow/index.js';
-import { erpPort, paymentOf, warehousePort, outsideRetry, type OrderToCashDeps } from './deps.js';
+import { compensateRun, defineWorkflow, type StepResult, type Workflow } from '../workflow/index.js';
+import { bookedErp, paymentOf, startCompletion, warehousePort, outsideCall, type OrderToCashDeps } from './deps.js';
 import { isResolved, lineValue, loadOrder, moveOrder, openQuantity } from './order-state.js';
 import { placementFacts } from './placement-facts.js';
 import { placementKey } from './placement.js';
@@ -59,8 +59,7 @@ export function cancellationWorkflow(deps: OrderToCashDeps, completion: () => Wo
       {
         name: 'cancel-at-warehouse',
         system: 'warehouse',
-        retry: outsideRetry,
-        timeoutMs: 60_000,
+        ...outsideCall,
         async invoke(ctx): Promise<StepResult> {
           const facts = await placementFacts(deps.store.db, ctx.run.input.orderId);
           if (!facts.released || !facts.plan) return { skipped: true, output: { reason: 'not released to a warehouse' } };
@@ -79,28 +78,26 @@ export function cancellationWorkflow(deps: OrderToCashDeps, completion: () => Wo
       {
         name: 'reduce-sales-order',
         system: 'erp',
-        retry: outsideRetry,
-        timeoutMs: 60_000,
+        ...outsideCall,
         async invoke(ctx): Promise<StepResult> {
-          const facts = await placementFacts(deps.store.db, ctx.run.input.orderId);
-          if (!facts.erp || !facts.salesOrder) return { skipped: true, output: { reason: 'not booked in an ERP' } };
-          const erp = erpPort(deps, facts.erp);
+          const booked = await bookedErp(deps, ctx.run.input.orderId);
+          if (!booked) return { skipped: true, output: { reason: 'not booked in an ERP' } };
+          const { erp, salesOrder } = booked;
           const progress = await listLineQuantities(deps.store.db, ctx.run.input.orderId);
           const touched = new Set(cancelledLines(ctx.run).map((l) => l.lineId));
           const remaining = progress.filter((p) => touched.has(p.line_id)).map((p) => ({ lineId: p.line_id, sku: p.sku, quantity: p.ordered - p.cancelled }));
           if (progress.every((p) => p.ordered - p.cancelled === 0)) {
-            await erp.cancelSalesOrder(facts.salesOrder, ctx.signal);
-            return { system: erp.system, documents: { cancelled: facts.salesOrder } };
+            await erp.cancelSalesOrder(salesOrder, ctx.signal);
+            return { system: erp.system, documents: { cancelled: salesOrder } };
           }
-          await erp.reduceSalesOrder(facts.salesOrder, remaining, ctx.signal);
-          return { system: erp.system, documents: { salesOrder: facts.salesOrder } };
+          await erp.reduceSalesOrder(salesOrder, remaining, ctx.signal);
+          return { system: erp.system, documents: { salesOrder } };
         },
       },
       {
         name: 'refund-payment',
         system: 'payments',
-        retry: outsideRetry,
-        timeoutMs: 60_000,
+        ...outsideCall,
         async invoke(ctx): Promise<StepResult> {
           const { order } = await loadOrder(deps.store.db, ctx.run.input.orderId);
           const facts = await placementFacts(deps.store.db, ctx.run.input.orderId);
@@ -120,7 +117,7 @@ export function cancellationWorkflow(deps: OrderToCashDeps, completion: () => Wo
         if (placementRun) await compensateRun(tx, placement(), placementRun.id, run.input.reason);
         return;
       }
-      await startRun(tx, completion(), { id: deps.newId('run'), key: `completion:${run.input.orderId}`, orderId: run.input.orderId, correlationId: run.correlationId, input: { orderId: run.input.orderId } });
+      await startCompletion(tx, deps, completion(), run);
     },
   });
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { listLineQuantities, releaseReservations } from '../../store/index.js';
 import { defineWorkflow, type StepResult, type Workflow } from '../workflow/index.js';
-import { erpPort, paymentOf, outsideRetry, type OrderToCashDeps } from './deps.js';
+import { bookedErp, paymentOf, outsideCall, type OrderToCashDeps } from './deps.js';
 import { lineValue, loadOrder, moveOrder } from './order-state.js';
 import { placementFacts } from './placement-facts.js';
 
@@ -21,8 +21,7 @@ export function completionWorkflow(deps: OrderToCashDeps): Workflow<CompletionIn
       {
         name: 'capture-payment',
         system: 'payments',
-        retry: outsideRetry,
-        timeoutMs: 60_000,
+        ...outsideCall,
         async invoke(ctx): Promise<StepResult> {
           const { orderId } = ctx.run.input;
           const { order } = await loadOrder(deps.store.db, orderId);
@@ -45,14 +44,12 @@ export function completionWorkflow(deps: OrderToCashDeps): Workflow<CompletionIn
       {
         name: 'invoice',
         system: 'erp',
-        retry: outsideRetry,
-        timeoutMs: 60_000,
+        ...outsideCall,
         async invoke(ctx): Promise<StepResult> {
-          const facts = await placementFacts(deps.store.db, ctx.run.input.orderId);
-          if (!facts.erp || !facts.salesOrder) return { skipped: true, output: { reason: 'the order was not booked in an ERP' } };
-          const erp = erpPort(deps, facts.erp);
-          const invoiced = await erp.invoice({ reference: `invoice:${ctx.run.input.orderId}`, salesOrder: facts.salesOrder, postingDate: new Date(ctx.now).toISOString().slice(0, 10) }, ctx.signal);
-          return { system: erp.system, documents: { salesInvoice: invoiced.salesInvoice } };
+          const booked = await bookedErp(deps, ctx.run.input.orderId);
+          if (!booked) return { skipped: true, output: { reason: 'the order was not booked in an ERP' } };
+          const invoiced = await booked.erp.invoice({ reference: `invoice:${ctx.run.input.orderId}`, salesOrder: booked.salesOrder, postingDate: new Date(ctx.now).toISOString().slice(0, 10) }, ctx.signal);
+          return { system: booked.erp.system, documents: { salesInvoice: invoiced.salesInvoice } };
         },
         async apply(tx, ctx) {
           await moveOrder(tx, ctx.run.input.orderId, 'invoiced', { system: 'tillbridge' });

@@ -1,7 +1,10 @@
 import { permanentError, type Clock, type IdGenerator, type Order } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
+import type { HandlerTransaction } from '../../messaging/index.js';
+import { startRun, type Workflow } from '../workflow/index.js';
 import type { OrderToCashConfig } from './config.js';
 import type { OrderIntake } from './intake.js';
+import { placementFacts } from './placement-facts.js';
 import type { ErpPort, OrderPorts, PaymentPort, WarehousePort } from './ports.js';
 
 /** What the order-to-cash workflows need. */
@@ -54,5 +57,20 @@ export function paymentOf(deps: OrderToCashDeps, order: Order): PaymentHandle | 
   return null;
 }
 
-/** Retries of steps that call another system: up to a minute apart, about 35 minutes in all, then a dead letter to replay. */
-export const outsideRetry = { maxAttempts: 40, baseDelayMs: 1000, maxDelayMs: 60_000 } as const;
+/**
+ * Steps that call another system: a minute per attempt, retries up to a minute apart (about 35
+ * minutes in all), then a dead letter to replay.
+ */
+export const outsideCall = { retry: { maxAttempts: 40, baseDelayMs: 1000, maxDelayMs: 60_000 }, timeoutMs: 60_000 } as const;
+
+/** The ERP an order was booked in and its Sales Order, or null when it was not (yet) booked. */
+export async function bookedErp(deps: OrderToCashDeps, orderId: string): Promise<{ erp: ErpPort; salesOrder: string } | null> {
+  const facts = await placementFacts(deps.store.db, orderId);
+  return facts.erp && facts.salesOrder ? { erp: erpPort(deps, facts.erp), salesOrder: facts.salesOrder } : null;
+}
+
+/** Starts an order's completion (capture, invoice, close) once nothing of it is open; a second start is the same run. */
+export async function startCompletion(tx: HandlerTransaction, deps: OrderToCashDeps, completion: Workflow<{ orderId: string }>, run: { input: { orderId: string }; correlationId: string }): Promise<void> {
+  const { orderId } = run.input;
+  await startRun(tx, completion, { id: deps.newId('run'), key: `completion:${orderId}`, orderId, correlationId: run.correlationId, input: { orderId } });
+}

@@ -1,7 +1,9 @@
 import { findWorkflowRunByKey, type Db } from '../../store/index.js';
 import type { StepRecord } from '../workflow/index.js';
-import { placementKey } from './placement.js';
 import type { RoutingPlan } from './routing.js';
+
+/** The business key of an order's placement run. */
+export const placementKey = (orderId: string) => `placement:${orderId}`;
 
 /** What an order's placement has done so far, as later workflows need it. */
 export interface PlacementFacts {

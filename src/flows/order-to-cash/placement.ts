@@ -1,16 +1,15 @@
 import { z } from 'zod';
 import { getOrderRow, initLineQuantities, listLineQuantities, releaseReservations, setReservations, addLineQuantities } from '../../store/index.js';
 import { defineWorkflow, type StepContext, type StepResult, type Workflow } from '../workflow/index.js';
-import { erpPort, paymentOf, warehousePort, outsideRetry, type OrderToCashDeps } from './deps.js';
+import { erpPort, paymentOf, warehousePort, outsideCall, type OrderToCashDeps } from './deps.js';
 import { loadOrder, moveOrder, openQuantity } from './order-state.js';
 import { routeOrder, type RoutingPlan } from './routing.js';
+export { placementKey } from './placement-facts.js';
 
 /** Input of an order's placement: the hub order id. */
 export const PlacementInput = z.object({ orderId: z.string().min(1) });
 export type PlacementInput = z.infer<typeof PlacementInput>;
 
-/** The business key of an order's placement run. */
-export const placementKey = (orderId: string) => `placement:${orderId}`;
 
 function planOf(ctx: StepContext<PlacementInput>): RoutingPlan {
   return ctx.run.steps['route']!.output['plan'] as RoutingPlan;
@@ -99,8 +98,7 @@ export function placementWorkflow(deps: OrderToCashDeps): Workflow<PlacementInpu
       {
         name: 'book-sales-order',
         system: 'erp',
-        retry: outsideRetry,
-        timeoutMs: 60_000,
+        ...outsideCall,
         async invoke(ctx) {
           const plan = planOf(ctx);
           if (!plan.erp) return { skipped: true, output: { reason: 'no ERP configured' } };
@@ -125,8 +123,7 @@ export function placementWorkflow(deps: OrderToCashDeps): Workflow<PlacementInpu
       {
         name: 'release-to-warehouse',
         system: 'warehouse',
-        retry: outsideRetry,
-        timeoutMs: 60_000,
+        ...outsideCall,
         async invoke(ctx) {
           const plan = planOf(ctx);
           const shippable = plan.allocations.filter((a) => a.warehouse !== null);

@@ -3,7 +3,7 @@ import { Identifier, permanentError, Quantity, type Order } from '../../model/in
 import { addLineQuantities, appendTimeline, findWorkflowRunByKey, listLineQuantities } from '../../store/index.js';
 import { defineWorkflow, startRun, type StepRecord, type StepResult, type Workflow } from '../workflow/index.js';
 import type { ReturnRule } from './config.js';
-import { erpPort, outsideRetry, paymentOf, warehousePort, type OrderToCashDeps } from './deps.js';
+import { erpPort, outsideCall, paymentOf, warehousePort, type OrderToCashDeps } from './deps.js';
 import { lineShare, lineValue, loadOrder } from './order-state.js';
 import { placementFacts } from './placement-facts.js';
 
@@ -75,8 +75,7 @@ export function returnWorkflow(deps: OrderToCashDeps, refund: () => Workflow<Ref
       {
         name: 'authorize-at-warehouse',
         system: 'warehouse',
-        retry: outsideRetry,
-        timeoutMs: 60_000,
+        ...outsideCall,
         async invoke(ctx): Promise<StepResult> {
           if (ctx.run.input.mode === 'refund') return { skipped: true, output: { reason: 'refund without a return' } };
           const facts = await placementFacts(deps.store.db, ctx.run.input.orderId);
@@ -176,8 +175,7 @@ export function refundWorkflow(deps: OrderToCashDeps): Workflow<RefundInput> {
       {
         name: 'refund-payment',
         system: 'payments',
-        retry: outsideRetry,
-        timeoutMs: 60_000,
+        ...outsideCall,
         async invoke(ctx): Promise<StepResult> {
           const { orderId, refundId, source, lines, shipping, channelReference } = ctx.run.input;
           if (ctx.run.input.mode === 'exchange') return { skipped: true, output: { amount: 0, reason: 'exchanged, not refunded' } };
@@ -194,8 +192,7 @@ export function refundWorkflow(deps: OrderToCashDeps): Workflow<RefundInput> {
       {
         name: 'credit-note',
         system: 'erp',
-        retry: outsideRetry,
-        timeoutMs: 60_000,
+        ...outsideCall,
         async invoke(ctx): Promise<StepResult> {
           if (ctx.run.input.mode === 'exchange') return { skipped: true, output: { reason: 'exchanged, not refunded' } };
           const facts = await placementFacts(deps.store.db, ctx.run.input.orderId);

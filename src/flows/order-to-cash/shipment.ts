@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { Identifier, Quantity, permanentError, transientError, Tracking, Timestamp, type Order } from '../../model/index.js';
 import { addLineQuantities, consumeReservations, listLineQuantities, type LineQuantitiesRow } from '../../store/index.js';
-import { defineWorkflow, startRun, type StepResult, type Workflow } from '../workflow/index.js';
-import { erpPort, outsideRetry, type OrderToCashDeps } from './deps.js';
+import { defineWorkflow, type StepResult, type Workflow } from '../workflow/index.js';
+import { bookedErp, outsideCall, startCompletion, type OrderToCashDeps } from './deps.js';
 import { isResolved, loadOrder, moveOrder, openQuantity } from './order-state.js';
 import { placementFacts } from './placement-facts.js';
 import type { LineQuantity } from './ports.js';
@@ -95,8 +95,7 @@ export function shipmentWorkflow(deps: OrderToCashDeps, completion: () => Workfl
       {
         name: 'push-fulfillment',
         system: 'channel',
-        retry: outsideRetry,
-        timeoutMs: 60_000,
+        ...outsideCall,
         async invoke(ctx): Promise<StepResult> {
           const { order } = await loadOrder(deps.store.db, ctx.run.input.orderId);
           const channel = deps.ports.channel(order.source);
@@ -113,21 +112,18 @@ export function shipmentWorkflow(deps: OrderToCashDeps, completion: () => Workfl
       {
         name: 'create-delivery-note',
         system: 'erp',
-        retry: outsideRetry,
-        timeoutMs: 60_000,
+        ...outsideCall,
         async invoke(ctx): Promise<StepResult> {
-          const facts = await placementFacts(deps.store.db, ctx.run.input.orderId);
-          if (!facts.erp || !facts.salesOrder) return { skipped: true, output: { reason: 'the order was not booked in an ERP' } };
-          const erp = erpPort(deps, facts.erp);
+          const booked = await bookedErp(deps, ctx.run.input.orderId);
+          if (!booked) return { skipped: true, output: { reason: 'the order was not booked in an ERP' } };
           const postingDate = (ctx.run.input.shipment.shippedAt ?? new Date(ctx.now).toISOString()).slice(0, 10);
-          const delivered = await erp.deliver({ reference: ctx.run.key, salesOrder: facts.salesOrder, lines: shippedLines(ctx.run), postingDate }, ctx.signal);
-          return { system: erp.system, documents: { deliveryNote: delivered.deliveryNote } };
+          const delivered = await booked.erp.deliver({ reference: ctx.run.key, salesOrder: booked.salesOrder, lines: shippedLines(ctx.run), postingDate }, ctx.signal);
+          return { system: booked.erp.system, documents: { deliveryNote: delivered.deliveryNote } };
         },
       },
     ],
     async onCompleted(tx, run) {
-      if (run.steps['record-shipment']?.output['complete'] !== true) return;
-      await startRun(tx, completion(), { id: deps.newId('run'), key: `completion:${run.input.orderId}`, orderId: run.input.orderId, correlationId: run.correlationId, input: { orderId: run.input.orderId } });
+      if (run.steps['record-shipment']?.output['complete'] === true) await startCompletion(tx, deps, completion(), run);
     },
   });
 }

@@ -47,7 +47,7 @@ describe('stuck orders', () => {
     const stuck = await waitFor(async () => {
       const page = await listStuckOrders(store.db, Date.now(), 10);
       return page.data.length > 0 ? page.data : undefined;
-    }, { what: 'the order to be listed as stuck' });
+    }, { what: 'the order to be listed as stuck' }) as Record<string, unknown>[];
     expect(stuck[0]).toMatchObject({ id: orderId, status: 'accepted', stuck: { workflow: 'order-placement', step: 'book-sales-order', lastError: 'erp_unavailable: ERP answered 503' } });
     expect(await countOverdueRuns(store.db, Date.now())).toBe(1);
 
