@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { newId, systemClock } from '../src/model/index.js';
 import { createDispatcher, createMessage, defineMessageType, handlerFor, writeToOutbox } from '../src/messaging/index.js';
 import { webhookBench } from './webhooks.js';
+import { formatOrderToCash, orderToCashBench, orderToCashOptionsFromEnv } from './order-to-cash.js';
 import { countMessagesByStatus, createScratchDatabase, migrateToLatest, openStore, postgresProblem } from '../src/store/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -128,7 +129,16 @@ async function dispatchBench(engine: string, keyed: boolean) {
   return dispatchCount / elapsed;
 }
 
+async function orderToCashSection() {
+  const options = orderToCashOptionsFromEnv();
+  process.stderr.write(`bench: sqlite order to cash (${options.orders} orders through the ERP and warehouse emulators)…\n`);
+  const result = await orderToCashBench({ ...options, log: (line) => process.stderr.write(`${line}\n`) });
+  process.stdout.write(`\n${formatOrderToCash(result).join('\n')}\n`);
+}
+
 async function main() {
+  // BENCH_ONLY=o2c runs only the order-to-cash section.
+  if (process.env.BENCH_ONLY === 'o2c') return orderToCashSection();
   const rows: string[][] = [];
   const notes: string[] = [];
   const pgProblem = await postgresProblem();
@@ -195,6 +205,7 @@ async function main() {
   process.stdout.write(`${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n`);
   for (const row of rows) process.stdout.write(`${line(row)}\n`);
   for (const note of notes) process.stdout.write(`${note}\n`);
+  await orderToCashSection();
 }
 
 main().catch((error: unknown) => {
