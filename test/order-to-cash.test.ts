@@ -38,8 +38,9 @@ const stripeAuth = () => ({ authorization: `Bearer ${sandbox.connections['stripe
 const erpAuth = () => ({ authorization: `token ${sandbox.connections['erp-main']!.apiKey}:${sandbox.connections['erp-main']!.apiSecret}` });
 
 /** A shopper's order: authorised at Stripe (manual capture), then placed in Shopify, which tells the hub. */
-async function placeOrder(basket: Basket): Promise<{ externalId: string; intent: string; total: number }> {
-  const draft = basketToShopifyOrder(basket, { number: ++number, paymentIntent: 'pending', random: () => 0.5, now: new Date() });
+async function placeOrder(basket: Basket, customer?: { id: number; first_name: string; last_name: string; email: string }): Promise<{ externalId: string; intent: string; total: number }> {
+  const made = basketToShopifyOrder(basket, { number: ++number, paymentIntent: 'pending', random: () => 0.5, now: new Date() });
+  const draft = customer ? { ...made, email: customer.email, customer: { ...made.customer, ...customer } } : made;
   const total = decimalToMinor(draft.total_price, 'USD');
   const intent = await call('POST', `${url('stripe-main')}/v1/payment_intents`, new URLSearchParams({ amount: String(total), currency: 'usd', capture_method: 'manual', confirm: 'true', payment_method: 'pm_card_visa' }).toString(), stripeAuth());
   expect(intent.status).toBe(200);
@@ -130,6 +131,20 @@ describe('order to cash', () => {
     const fulfillmentOrders = await call('GET', `${url('shop-main')}/_sandbox/orders/${placed.externalId}`);
     expect(JSON.stringify(fulfillmentOrders.body)).toContain('fulfilled');
   }, 90_000);
+
+  it('books concurrent first orders of a new customer with one ERP Customer', async () => {
+    await behaviour({ shipDelayMs: 600_000 });
+    await faults('erp-main', { latencyMs: 50 });
+    const customer = { id: 990_000 + number, first_name: 'Zoe', last_name: `Quinn${number}`, email: `zoe${number}@example.com` };
+    const placed = await Promise.all(Array.from({ length: 4 }, () => placeOrder(basket([tee(1)]), customer)));
+    const orders = await Promise.all(placed.map((p) => hubOrder(p.externalId)));
+    await Promise.all(orders.map((o) => untilStatus(String(o['id']), 'released')));
+    await faults('erp-main', { latencyMs: 0 });
+    const booked = await Promise.all(orders.map(async (o) => steps((await api('GET', `/v1/orders/${String(o['id'])}`)).body).find((s) => s.name === 'book-sales-order')!.documents['customer']));
+    expect(new Set(booked).size).toBe(1);
+    for (const o of orders) await cancelEverything(String(o['id']));
+    await behaviour({ shipDelayMs: 300 });
+  }, 60_000);
 
   it('holds an order by rule until released, and cancels a booked order everywhere: warehouse, ERP and the authorisation', async () => {
     const big = await placeOrder(basket([{ sku: 'HOODIE-GRY-L', title: 'Hoodie', quantity: 9, unitPrice: 5900 }]));

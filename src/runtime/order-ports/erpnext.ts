@@ -35,11 +35,25 @@ function selection(lines: readonly LineQuantity[]) {
  * notes for returns — each created once and submitted.
  */
 export function erpnextPortOf(connectionId: string, client: ErpnextClient, accounts: ErpAccounts): ErpPort {
+  // Orders of one customer book concurrently (each order has its own ordering key); without a
+  // Unique reference field in ERPNext, two look-ups could both miss and create the Customer twice,
+  // so concurrent bookings of one customer share one ensure.
+  const customers = new Map<string, Promise<{ name: string }>>();
+  const ensureCustomer = (order: Order, signal: AbortSignal): Promise<{ name: string }> => {
+    const input = customerOf(order);
+    const pending = customers.get(input.reference);
+    if (pending) return pending;
+    const created = client.customers.ensure(input, signal).then(({ customer }) => customer);
+    customers.set(input.reference, created);
+    const forget = () => void customers.delete(input.reference);
+    created.then(forget, forget);
+    return created;
+  };
   return {
     connectionId,
     system: 'erpnext',
     async bookSalesOrder({ reference, order, company, lineWarehouses }, signal) {
-      const { customer } = await client.customers.ensure(customerOf(order), signal);
+      const customer = await ensureCustomer(order, signal);
       const date = order.placedAt.slice(0, 10);
       const ensured = await client.salesOrders.ensure(
         {
