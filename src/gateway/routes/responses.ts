@@ -87,8 +87,25 @@ export const WorkflowRunView = z.object({
   steps: z.array(WorkflowStepView),
 });
 
-/** `GET /v1/orders/{id}`: the order with its timeline, workflow runs and per-line progress. */
-export const OrderDetail = OrderView.extend({ timeline: z.array(OrderTimelineEntry), workflows: z.array(WorkflowRunView) });
+const Documents = z.record(z.string(), z.unknown());
+
+/** A return of an order (from its `order-return` run). */
+export const OrderReturnView = z.object({ id: z.string(), status: z.string(), mode: z.enum(['refund', 'return-then-refund', 'exchange']), lines: z.array(z.unknown()), documents: Documents, createdAt: timestamp.nullable() });
+
+/** A refund of an order (from its `order-refund` run): by the hub through the provider, or reflected from the channel. */
+export const OrderRefundView = z.object({
+  id: z.string(),
+  status: z.string(),
+  source: z.enum(['return', 'channel']),
+  mode: z.string(),
+  amount: z.int().nullable(),
+  lines: z.array(z.unknown()),
+  documents: Documents,
+  createdAt: timestamp.nullable(),
+});
+
+/** `GET /v1/orders/{id}`: the order with its timeline, workflow runs, returns, refunds and per-line progress. */
+export const OrderDetail = OrderView.extend({ timeline: z.array(OrderTimelineEntry), workflows: z.array(WorkflowRunView), returns: z.array(OrderReturnView), refunds: z.array(OrderRefundView) });
 
 /** A dead letter (or any message, with its history when read one at a time). */
 export const DeadLetterView = z.object({
