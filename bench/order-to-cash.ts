@@ -1,15 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { startWarehouseEmulator, type RunningWarehouseEmulator } from '../src/connectors/index.js';
 import { sandboxCatalog, startSandbox, type Sandbox } from '../src/runtime/sandbox/index.js';
+import { benchKey, startBenchHub } from './hub-process.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const cli = path.resolve(here, '../src/cli/main.js');
-const key = 'bench-bootstrap-key-0123456789abcdef';
+const key = benchKey;
 /** Outbound pace for the bench: far above the load, so the hub's own governors never throttle. */
 const unthrottled = 100_000;
 /** The warehouse's ship delay while orders are only placed: long enough that nothing ships. */
@@ -136,24 +134,6 @@ async function scrape(url: string): Promise<Map<string, number>> {
     samples.set(line.slice(0, space), Number(line.slice(space + 1)));
   }
   return samples;
-}
-
-/** The hub in a process of its own (own core), as an operator runs it. */
-function startHubProcess(args: string[], cpuProfDir: string | undefined): Promise<{ child: ChildProcess; url: string }> {
-  const node = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
-  const child = spawn(process.execPath, [...node, cli, 'start', '--port', '0', '--log-level', 'warn', ...args], {
-    env: { ...process.env, TILLBRIDGE_BOOTSTRAP_KEY: key },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve({ child, url: match[1] as string });
-    });
-    child.once('exit', (code) => reject(new Error(`hub exited with ${code}`)));
-  });
 }
 
 /** User + system CPU seconds of a process (Linux /proc). */
@@ -367,9 +347,9 @@ export async function orderToCashBench(options: OrderToCashBenchOptions): Promis
     }
     await json(await post(`${warehouseUrl}/_sandbox/behaviour`, { shipDelayMs: neverShip }), 'warehouse behaviour');
 
-    const started = await startHubProcess(['--config', sandbox.configPath, '--data', path.join(dir, 'data'), ...options.hubArgs], options.cpuProfDir);
+    const started = await startBenchHub(['--config', sandbox.configPath, '--data', path.join(dir, 'data'), ...options.hubArgs], options.cpuProfDir ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] } : {});
     child = started.child;
-    const hub = { url: started.url, pid: child.pid! };
+    const hub = { url: started.url, pid: started.child.pid! };
     await sandbox.retarget(hub.url);
     if (warehouse) await json(await post(`${warehouse.url}/_sandbox/webhooks`, { url: `${hub.url}/webhooks/warehouse/wh-main` }), 'warehouse webhooks');
     let peakRss = 0;

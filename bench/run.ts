@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,13 +7,13 @@ import { z } from 'zod';
 import { newId, systemClock } from '../src/model/index.js';
 import { createDispatcher, createMessage, defineMessageType, handlerFor, writeToOutbox } from '../src/messaging/index.js';
 import { webhookBench } from './webhooks.js';
+import { benchKey, startBenchHub } from './hub-process.js';
 import { formatOrderToCash, orderToCashBench, orderToCashOptionsFromEnv } from './order-to-cash.js';
 import { countMessagesByStatus, createScratchDatabase, migrateToLatest, openStore, postgresProblem } from '../src/store/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const cli = path.resolve(here, '../src/cli/main.js');
 const loader = path.resolve(here, 'load.js');
-const key = 'bench-bootstrap-key-0123456789abcdef';
+const key = benchKey;
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const dispatchCount = Number(process.env.BENCH_MESSAGES ?? 20_000);
@@ -28,22 +28,6 @@ interface LoadResult {
   statusCodes: Record<string, number>;
   errors: number;
   timeouts: number;
-}
-
-function startHub(args: string[]): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [cli, 'start', '--port', '0', '--log-level', 'warn', ...args], {
-    env: { ...process.env, TILLBRIDGE_BOOTSTRAP_KEY: key },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve({ child, url: match[1] as string });
-    });
-    child.once('exit', (code) => reject(new Error(`hub exited with ${code}`)));
-  });
 }
 
 function runLoad(url: string, secs: number, prefix: string, credential = key): Promise<LoadResult> {
@@ -74,7 +58,7 @@ async function createRateLimitedKey(url: string): Promise<string> {
 
 async function intakeBench(engine: string, location: { data: string; databaseUrl?: string }, rateLimited = false) {
   const args = ['--data', location.data, ...(location.databaseUrl ? ['--database-url', location.databaseUrl] : [])];
-  const { child, url } = await startHub(args);
+  const { child, url } = await startBenchHub(args);
   const credential = rateLimited ? await createRateLimitedKey(url) : key;
   engine = rateLimited ? `${engine}-key` : engine;
   await runLoad(url, 2, `${engine}-warm`, credential);

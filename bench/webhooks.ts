@@ -1,13 +1,10 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { shopifyWebhookHeaders } from '../src/connectors/shopify/webhooks.js';
 import { basketToShopifyOrder, randomBasket } from '../src/runtime/sandbox/index.js';
+import { startBenchHub } from './hub-process.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const cli = path.resolve(here, '../src/cli/main.js');
 
 /** Figures of the webhook bench. */
 export interface WebhookBenchResult {
@@ -43,18 +40,8 @@ export async function webhookBench(location: { data: string; databaseUrl?: strin
     config,
     'connections:\n  - id: shop-bench\n    system: shopify\n    settings:\n      shopDomain: bench.myshopify.com\n      baseUrl: http://127.0.0.1:9\n      pollIntervalMs: 3600000\n    secrets:\n      accessToken: file:token\n      webhookSecret: file:secret\n',
   );
-  const args = ['start', '--port', '0', '--log-level', 'error', '--config', config, '--data', location.data, ...(location.databaseUrl ? ['--database-url', location.databaseUrl] : [])];
-  const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, TILLBRIDGE_BOOTSTRAP_KEY: 'bench-bootstrap-key-0123456789abcdef' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const { child, url } = await startBenchHub(['--config', config, '--data', location.data, ...(location.databaseUrl ? ['--database-url', location.databaseUrl] : [])], { logLevel: 'error' });
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout?.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(out);
-        if (match) resolve(match[1] as string);
-      });
-      child.once('exit', (code) => reject(new Error(`hub exited with ${code}`)));
-    });
     let seed = 42;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const deliveries = Array.from({ length: count }, (_, i) => {

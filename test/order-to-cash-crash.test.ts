@@ -8,7 +8,7 @@ import { decimalToMinor } from '../src/model/index.js';
 import { openStore } from '../src/store/index.js';
 import { basketToShopifyOrder, startSandbox, type Basket } from '../src/runtime/sandbox/index.js';
 import { waitFor } from '../src/testing/index.js';
-import { apiClient } from './support/http.js';
+import { apiClient, call } from './support/http.js';
 import { startHubProcess, type HubProcess } from './support/hub-process.js';
 
 /**
@@ -40,16 +40,6 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
-
-async function call(method: string, target: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(target, {
-    method,
-    headers: { ...(body === undefined ? {} : { 'content-type': typeof body === 'string' ? 'application/x-www-form-urlencoded' : 'application/json' }), ...headers },
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
 
 /**
  * A sender's patience in front of the hub: forwards each webhook to the hub at `target()`; when the

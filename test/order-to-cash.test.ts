@@ -8,7 +8,7 @@ import { decimalToMinor } from '../src/model/index.js';
 import { resolveSettings, startHub, type Hub } from '../src/runtime/index.js';
 import { basketToShopifyOrder, startSandbox, type Basket, type Sandbox } from '../src/runtime/sandbox/index.js';
 import { waitFor } from '../src/testing/index.js';
-import { apiClient } from './support/http.js';
+import { apiClient, call } from './support/http.js';
 
 /**
  * Order to cash end to end against the emulators: Shopify order → ERP Sales Order → warehouse →
@@ -23,16 +23,6 @@ let api: ReturnType<typeof apiClient>;
 let number = 7000;
 
 const url = (id: string) => sandbox.connections[id]!.baseUrl;
-
-async function call(method: string, target: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(target, {
-    method,
-    headers: { ...(body === undefined ? {} : { 'content-type': typeof body === 'string' ? 'application/x-www-form-urlencoded' : 'application/json' }), ...headers },
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-}
 
 const stripeAuth = () => ({ authorization: `Bearer ${sandbox.connections['stripe-main']!.secretKey}` });
 const erpAuth = () => ({ authorization: `token ${sandbox.connections['erp-main']!.apiKey}:${sandbox.connections['erp-main']!.apiSecret}` });

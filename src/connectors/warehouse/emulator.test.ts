@@ -1,40 +1,10 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../model/index.js';
 import { InboundEvent, type ConnectionInstance } from '../framework/index.js';
 import type { WarehouseClient } from './client.js';
 import { startWarehouseEmulator, warehouseConnector, type WarehouseEmulatorOptions } from './index.js';
+import { startWebhookReceiver, type Received } from './test-support.js';
 import type { NewShipmentOrder } from './wire.js';
-
-interface Received {
-  raw: Buffer;
-  headers: http.IncomingHttpHeaders;
-  type: string;
-  body: Record<string, unknown>;
-}
-
-/** A real HTTP receiver standing in for the hub's webhook endpoint. */
-async function startReceiver() {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      received.push({ raw, headers: req.headers, type: String(req.headers['x-warehouse-event-type']), body: JSON.parse(raw.toString('utf8')) as Record<string, unknown> });
-      res.writeHead(200).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/warehouse/wh-main`;
-  const close = () =>
-    new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
-  return { url, received, close };
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -42,7 +12,7 @@ afterEach(async () => {
 });
 
 async function setup(options: WarehouseEmulatorOptions = {}) {
-  const receiver = await startReceiver();
+  const receiver = await startWebhookReceiver();
   const emulator = await startWarehouseEmulator({ shipDelayMs: 30, webhookUrl: receiver.url, ...options });
   cleanups.push(() => emulator.close(), receiver.close);
   const connection = warehouseConnector.create({
