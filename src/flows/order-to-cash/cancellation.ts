@@ -4,8 +4,7 @@ import { addLineQuantities, consumeReservations, findWorkflowRunByKey, listLineQ
 import { compensateRun, defineWorkflow, type StepResult, type Workflow } from '../workflow/index.js';
 import { bookedErp, paymentOf, startCompletion, warehousePort, outsideCall, type OrderToCashDeps } from './deps.js';
 import { isResolved, lineValue, loadOrder, moveOrder, openQuantity } from './order-state.js';
-import { placementFacts } from './placement-facts.js';
-import { placementKey } from './placement.js';
+import { placementFacts, placementKey } from './placement-facts.js';
 import type { LineQuantity } from './ports.js';
 
 /** A cancellation of some open units of an order. */

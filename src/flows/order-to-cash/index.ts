@@ -10,5 +10,4 @@ export { createOrderToCash, type OrderToCash, type ActionResult, type ReturnRequ
 export { returnRuleFor, exchangeOrder } from './returns.js';
 export { ShipmentInput, matchShipment } from './shipment.js';
 export { lineValue } from './order-state.js';
-export { orderWorkflows } from './workflow-view.js';
-export { placementKey } from './placement.js';
+export { placementKey } from './placement-facts.js';

@@ -7,8 +7,8 @@ import { completionWorkflow } from './completion.js';
 import type { OrderToCashDeps } from './deps.js';
 import { orderAccepted } from './messages.js';
 import { loadOrder, moveOrder, openQuantity, statusBeforeHold } from './order-state.js';
-import { placementFacts } from './placement-facts.js';
-import { placementKey, placementWorkflow } from './placement.js';
+import { placementFacts, placementKey } from './placement-facts.js';
+import { placementWorkflow } from './placement.js';
 import { shipmentKey, shipmentWorkflow, type ShipmentInput } from './shipment.js';
 import { refundWorkflow, returnRuleFor, returnWorkflow, type RefundInput, type ReturnInput } from './returns.js';
 

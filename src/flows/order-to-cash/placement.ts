@@ -4,7 +4,6 @@ import { defineWorkflow, type StepContext, type StepResult, type Workflow } from
 import { erpPort, paymentOf, warehousePort, outsideCall, type OrderToCashDeps } from './deps.js';
 import { loadOrder, moveOrder, openQuantity } from './order-state.js';
 import { routeOrder, type RoutingPlan } from './routing.js';
-export { placementKey } from './placement-facts.js';
 
 /** Input of an order's placement: the hub order id. */
 export const PlacementInput = z.object({ orderId: z.string().min(1) });

@@ -1,4 +1,4 @@
-import { getOrderRow, getTimeline, listOrderRows, listOverdueRuns, type Db, type OrderRow, type WorkflowRunRow } from '../../store/index.js';
+import { getOrderRow, getTimeline, listOrderRows, listOrderWorkflowRuns, listOverdueRuns, type Db, type OrderRow, type WorkflowRunRow } from '../../store/index.js';
 import { iso, orderLineProgress, orderReturnsAndRefunds, orderWorkflows } from './workflow-view.js';
 
 /** An order as the API shows it: the canonical order plus hub-side fields. */
@@ -19,11 +19,12 @@ export async function getOrderWithTimeline(db: Db, id: string): Promise<Record<s
   const row = await getOrderRow(db, id);
   if (!row) return undefined;
   const timeline = await getTimeline(db, id);
+  const runs = await listOrderWorkflowRuns(db, id);
   return {
     ...presentOrder(row),
     lines: await orderLineProgress(db, id).then((progress) => mergeProgress(JSON.parse(row.data).lines as Record<string, unknown>[], progress)),
-    ...(await orderReturnsAndRefunds(db, id)),
-    workflows: await orderWorkflows(db, id),
+    ...orderReturnsAndRefunds(runs),
+    workflows: await orderWorkflows(db, runs),
     timeline: timeline.map((t) => ({
       at: new Date(t.at).toISOString(),
       event: t.event,

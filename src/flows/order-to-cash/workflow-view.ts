@@ -1,11 +1,10 @@
-import { listLineQuantities, listOrderWorkflowRuns, listWorkflowSteps, type Db } from '../../store/index.js';
+import { listLineQuantities, listWorkflowSteps, type Db, type WorkflowRunRow } from '../../store/index.js';
 
 /** Epoch milliseconds as ISO 8601 text (null stays null). */
 export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /** An order's workflow runs with every step: system, documents, attempts, times, errors. */
-export async function orderWorkflows(db: Db, orderId: string): Promise<Record<string, unknown>[]> {
-  const runs = await listOrderWorkflowRuns(db, orderId);
+export async function orderWorkflows(db: Db, runs: readonly WorkflowRunRow[]): Promise<Record<string, unknown>[]> {
   const steps = await listWorkflowSteps(db, runs.map((r) => r.id));
   return runs.map((run) => ({
     id: run.id,
@@ -44,9 +43,8 @@ export async function orderLineProgress(db: Db, orderId: string): Promise<Record
   return (await listLineQuantities(db, orderId)).map((l) => ({ lineId: l.line_id, sku: l.sku, ordered: l.ordered, shipped: l.shipped, cancelled: l.cancelled, returned: l.returned }));
 }
 
-/** An order's returns and refunds, from their workflow runs. */
-export async function orderReturnsAndRefunds(db: Db, orderId: string): Promise<{ returns: Record<string, unknown>[]; refunds: Record<string, unknown>[] }> {
-  const runs = await listOrderWorkflowRuns(db, orderId);
+/** An order's returns and refunds, from its workflow runs. */
+export function orderReturnsAndRefunds(runs: readonly WorkflowRunRow[]): { returns: Record<string, unknown>[]; refunds: Record<string, unknown>[] } {
   const outputs = (run: { outputs: string }) => JSON.parse(run.outputs) as Record<string, { documents: Record<string, unknown>; output: Record<string, unknown> } | undefined>;
   const returns = runs
     .filter((r) => r.workflow === 'order-return')
