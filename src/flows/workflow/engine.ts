@@ -208,7 +208,7 @@ async function recordFailure(
 ): Promise<void> {
   if (error instanceof LeaseLost || ctx.signal.aborted) return;
   const described = describeError(error);
-  const policy = { ...defaultRetryPolicy, ...(phase === 'forward' ? step.retry : { maxAttempts: 20 }) };
+  const policy = { ...defaultRetryPolicy, ...(phase === 'forward' ? wf.stepMessages.get(step.name)?.retry : wf.compensateMessage.retry) };
   const final = !described.retryable || ctx.attempt >= policy.maxAttempts;
   const now = deps.clock.now();
   const text = `${described.code}: ${described.message}`;
