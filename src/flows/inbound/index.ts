@@ -1,4 +1,4 @@
 export { inboundReceived } from './messages.js';
 export { createInboundRecorder, type InboundPayload, type InboundRecorder } from './record.js';
 export { createWebhookReceiver, type WebhookReceiver, type WebhookOutcome } from './receive.js';
-export { interpretInbound, type InboundDeps } from './interpret-handler.js';
+export { interpretInbound, type InboundDeps, type InboundSink } from './interpret-handler.js';

@@ -23,6 +23,15 @@ export interface InboundDeps {
   newId: IdGenerator;
   /** When given, warehouse shipments start shipment workflows and channel cancellations cancel orders. */
   orderToCash?: Pick<OrderToCash, 'startShipment' | 'cancelInTransaction' | 'receiveReturn' | 'reflectChannelRefund'> | undefined;
+  /** Flows that take events of other kinds (stock levels, products), applied in the same transaction as the inbox entry. */
+  sinks?: readonly InboundSink[] | undefined;
+}
+
+/** A flow that applies inbound events of some kinds (e.g. inventory levels, products) with the payload's completion. */
+export interface InboundSink {
+  kinds: readonly ParsedInboundEvent['kind'][];
+  /** Called once per event of those kinds, inside the transaction that completes the inbound message. */
+  apply(tx: HandlerTransaction, event: ParsedInboundEvent, source: { connection: Connection; inboxId: string; correlationId: string }): Promise<void>;
 }
 
 /** Kinds of events that concern an order the channel itself sent: they wait until that order has arrived. */
@@ -65,6 +74,9 @@ export function interpretInbound(deps: InboundDeps): HandlerRegistration {
       if (orderId) facts.timeline.push(timelineRow(orderId, connection, event, ctx.message));
       const action = orderId ? orderAction(deps, connection, isChannel, orderId, event) : undefined;
       if (action) actions.push(action);
+      for (const sink of deps.sinks ?? []) {
+        if (sink.kinds.includes(event.kind)) actions.push((tx) => sink.apply(tx, event, { connection, inboxId, correlationId: ctx.message.correlationid }));
+      }
     }
     await ctx.commit(async (tx) => {
       await applyChannelFacts(tx.db, connectionId, inboxId, facts, events.length > 0, tx.now);
