@@ -2,3 +2,4 @@ export * from './order-to-cash/index.js';
 export { publishedEvents } from './published-events.js';
 export * from './subscriptions/index.js';
 export * from './inbound/index.js';
+export * from './inventory/index.js';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock, IdGenerator } from '../model/index.js';
-import type { OrderIntake, OrderToCash, WebhookReceiver } from '../flows/index.js';
+import type { Inventory, OrderIntake, OrderToCash, WebhookReceiver } from '../flows/index.js';
 import type { Connections } from '../connectors/framework/index.js';
 import type { Store } from '../store/index.js';
 import type { ApiKeys } from './access/api-keys.js';
@@ -40,4 +40,6 @@ export interface GatewayDeps {
   orderToCash?: Pick<OrderToCash, 'hold' | 'release' | 'cancel' | 'requestReturn'>;
   /** Called after an action queued messages, so the dispatcher picks them up at once. */
   onEnqueued?(): void;
+  /** Inventory, for stock reports, availability and locations; without it those routes are absent. */
+  inventory?: Inventory | undefined;
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { OrderToCashConfig } from '../flows/index.js';
+import { InventoryConfig, OrderToCashConfig } from '../flows/index.js';
 
 const connectionId = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const secretReference = z
@@ -17,11 +17,12 @@ export const ConnectionConfig = z.object({
 });
 export type ConnectionConfig = z.infer<typeof ConnectionConfig>;
 
-/** The configuration file: connections, and order-to-cash (routing, holds, payments, returns, SLAs). */
+/** The configuration file: connections, order-to-cash (routing, holds, payments, returns, SLAs) and inventory (locations, channel allocation). */
 export const HubConfig = z
   .object({
     connections: z.array(ConnectionConfig).default([]),
     orderToCash: OrderToCashConfig.prefault({}),
+    inventory: InventoryConfig.prefault({}),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
@@ -39,6 +40,9 @@ export const HubConfig = z
     for (const [path, id] of named) {
       if (id !== undefined && !seen.has(id)) ctx.addIssue({ code: 'custom', path: ['orderToCash', ...path.split('/')], message: `names connection ${id}, which is not configured` });
     }
+    config.inventory.channels.forEach((channel, i) => {
+      if (!seen.has(channel.connection)) ctx.addIssue({ code: 'custom', path: ['inventory', 'channels', i, 'connection'], message: `names connection ${channel.connection}, which is not configured` });
+    });
   });
 export type HubConfig = z.infer<typeof HubConfig>;
 

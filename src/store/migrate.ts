@@ -8,6 +8,7 @@ import { rateLimitsMigration } from './migrations/0004-rate-limits.js';
 import { subscriptionsMigration } from './migrations/0005-subscriptions.js';
 import { connectorsMigration } from './migrations/0006-connectors.js';
 import { workflowsMigration } from './migrations/0007-workflows.js';
+import { inventoryMigration } from './migrations/0008-inventory.js';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -18,6 +19,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0005-subscriptions': subscriptionsMigration(dialect),
     '0006-connectors': connectorsMigration(),
     '0007-workflows': workflowsMigration(),
+    '0008-inventory': inventoryMigration(),
   };
 }
 

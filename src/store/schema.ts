@@ -267,6 +267,53 @@ export interface OrderLineQuantitiesTable {
   updated_at: number;
 }
 
+/** Stock on hand of a SKU at a location, as the newest accepted report left it. */
+export interface InventoryLevelsTable {
+  sku: string;
+  location_id: string;
+  on_hand: number;
+  source: string;
+  source_version: string | null;
+  occurred_at: number;
+  updated_at: number;
+}
+
+/** The newest report each source gave for a SKU at a location, so older or repeated ones are recognised. */
+export interface InventoryMarksTable {
+  sku: string;
+  location_id: string;
+  source: string;
+  version: string | null;
+  occurred_at: number;
+}
+
+/** A stock location the hub knows (from the configuration, a connection or the ERP). */
+export interface LocationsTable {
+  id: string;
+  name: string;
+  source: string;
+  connection_id: string | null;
+  updated_at: number;
+}
+
+/** What the hub computed and last published as available for a SKU in a channel. */
+export interface InventoryChannelLevelsTable {
+  connection_id: string;
+  sku: string;
+  computed: number | null;
+  published_available: number | null;
+  published_at: number | null;
+  error: string | null;
+  updated_at: number;
+}
+
+/** SKUs whose availability changed and waits to be pushed (one row per SKU: changes coalesce). */
+export interface InventoryPendingTable {
+  sku: string;
+  version: number;
+  since: number;
+}
+
 /** The whole database as Kysely sees it. */
 export interface Schema {
   orders: OrdersTable;
@@ -290,4 +337,9 @@ export interface Schema {
   workflow_steps: WorkflowStepsTable;
   stock_reservations: StockReservationsTable;
   order_line_quantities: OrderLineQuantitiesTable;
+  inventory_levels: InventoryLevelsTable;
+  inventory_marks: InventoryMarksTable;
+  locations: LocationsTable;
+  inventory_channel_levels: InventoryChannelLevelsTable;
+  inventory_pending: InventoryPendingTable;
 }

@@ -49,7 +49,7 @@ export function cancellationWorkflow(deps: OrderToCashDeps, completion: () => Wo
         async apply(tx, ctx, result) {
           const lines = result.output!['lines'] as LineQuantity[];
           await addLineQuantities(tx.db, ctx.run.input.orderId, 'cancelled', lines, tx.now);
-          await consumeReservations(tx.db, ctx.run.input.orderId, lines);
+          await deps.stock?.changed(tx, await consumeReservations(tx.db, ctx.run.input.orderId, lines));
           const progress = await listLineQuantities(tx.db, ctx.run.input.orderId);
           await moveOrder(tx, ctx.run.input.orderId, 'partially_cancelled', { system: 'tillbridge', reason: ctx.run.input.reason, detail: { lines } });
           if (isResolved(progress) && progress.some((p) => p.shipped > 0)) await moveOrder(tx, ctx.run.input.orderId, 'shipped', { system: 'tillbridge' });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { listLineQuantities, releaseReservations } from '../../store/index.js';
+import { listLineQuantities } from '../../store/index.js';
 import { defineWorkflow, type StepResult, type Workflow } from '../workflow/index.js';
-import { bookedErp, paymentOf, outsideCall, type OrderToCashDeps } from './deps.js';
+import { bookedErp, paymentOf, releaseStock, outsideCall, type OrderToCashDeps } from './deps.js';
 import { lineValue, loadOrder, moveOrder } from './order-state.js';
 import { placementFacts } from './placement-facts.js';
 
@@ -60,7 +60,7 @@ export function completionWorkflow(deps: OrderToCashDeps): Workflow<CompletionIn
         system: 'tillbridge',
         invoke: async () => ({}),
         async apply(tx, ctx) {
-          await releaseReservations(tx.db, ctx.run.input.orderId);
+          await releaseStock(tx, deps, ctx.run.input.orderId);
           await moveOrder(tx, ctx.run.input.orderId, 'closed', { system: 'tillbridge' });
         },
       },

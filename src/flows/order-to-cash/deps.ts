@@ -1,5 +1,5 @@
 import { permanentError, type Clock, type IdGenerator, type Order } from '../../model/index.js';
-import type { Store } from '../../store/index.js';
+import { releaseReservations, type Store } from '../../store/index.js';
 import type { HandlerTransaction } from '../../messaging/index.js';
 import { startRun, type Workflow } from '../workflow/index.js';
 import type { OrderToCashConfig } from './config.js';
@@ -16,6 +16,22 @@ export interface OrderToCashDeps {
   ports: OrderPorts;
   /** Order intake, for replacement orders of exchanges. */
   intake?: OrderIntake | undefined;
+  /** Stock: reservations checked against availability, and channels told when reservations are given back. */
+  stock?: StockReservations | undefined;
+}
+
+/** The inventory flow as order to cash uses it. */
+export interface StockReservations {
+  reserve(tx: HandlerTransaction, order: { orderId: string; source: string }, lines: readonly { lineId: string; sku: string; locationId: string; quantity: number }[]): Promise<
+    { reserved: true } | { reserved: false; short: { lineId: string; sku: string; locationId: string; wanted: number; available: number }[] }
+  >;
+  changed(tx: HandlerTransaction, skus: readonly string[]): Promise<void>;
+}
+
+/** Gives back an order's reserved units (cancelled, or no longer needed) and lets channels know. */
+export async function releaseStock(tx: HandlerTransaction, deps: OrderToCashDeps, orderId: string): Promise<void> {
+  const skus = await releaseReservations(tx.db, orderId);
+  await deps.stock?.changed(tx, skus);
 }
 
 /** The ERP port of a connection the routing named; an unknown one is a configuration error (permanent). */

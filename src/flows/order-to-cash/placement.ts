@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { getOrderRow, initLineQuantities, listLineQuantities, releaseReservations, setReservations, addLineQuantities } from '../../store/index.js';
+import { getOrderRow, initLineQuantities, listLineQuantities, setReservations, addLineQuantities } from '../../store/index.js';
 import { defineWorkflow, type StepContext, type StepResult, type Workflow } from '../workflow/index.js';
-import { erpPort, paymentOf, warehousePort, outsideCall, type OrderToCashDeps } from './deps.js';
+import { erpPort, paymentOf, releaseStock, warehousePort, outsideCall, type OrderToCashDeps } from './deps.js';
 import { loadOrder, moveOrder, openQuantity } from './order-state.js';
 import { routeOrder, type RoutingPlan } from './routing.js';
 
@@ -59,11 +59,20 @@ export function placementWorkflow(deps: OrderToCashDeps): Workflow<PlacementInpu
         },
         async apply(tx, ctx, result) {
           const reserved = result.output!['reserved'] as { lineId: string; sku: string; quantity: number; locationId: string }[];
-          await setReservations(tx.db, reserved.map((r) => ({ order_id: ctx.run.input.orderId, line_id: r.lineId, sku: r.sku, location_id: r.locationId, quantity: r.quantity, updated_at: tx.now })));
+          const orderId = ctx.run.input.orderId;
+          if (!deps.stock) {
+            await setReservations(tx.db, reserved.map((r) => ({ order_id: orderId, line_id: r.lineId, sku: r.sku, location_id: r.locationId, quantity: r.quantity, updated_at: tx.now })));
+            return;
+          }
+          const row = await getOrderRow(tx.db, orderId);
+          const outcome = await deps.stock.reserve(tx, { orderId, source: row?.source ?? '' }, reserved);
+          if (outcome.reserved) return;
+          await moveOrder(tx, orderId, 'on_hold', { system: 'tillbridge', reason: 'insufficient_stock', detail: { short: outcome.short } });
+          return { wait: 'on hold: insufficient_stock' };
         },
         compensate: async () => ({ output: { released: true } }),
         async applyCompensation(tx, ctx) {
-          await releaseReservations(tx.db, ctx.run.input.orderId);
+          await releaseStock(tx, deps, ctx.run.input.orderId);
         },
       },
       {
@@ -155,7 +164,7 @@ export function placementWorkflow(deps: OrderToCashDeps): Workflow<PlacementInpu
     async onCompensated(tx, run, reason) {
       const lines = await listLineQuantities(tx.db, run.input.orderId);
       await addLineQuantities(tx.db, run.input.orderId, 'cancelled', lines.map((l) => ({ lineId: l.line_id, quantity: openQuantity(l) })).filter((l) => l.quantity > 0), tx.now);
-      await releaseReservations(tx.db, run.input.orderId);
+      await releaseStock(tx, deps, run.input.orderId);
       await moveOrder(tx, run.input.orderId, 'cancelled', { system: 'tillbridge', reason, detail: { runId: run.id } });
     },
   });

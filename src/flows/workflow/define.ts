@@ -15,6 +15,11 @@ export interface StepResult {
   system?: string;
 }
 
+/** What a step's local writes return to keep the run waiting at the step. */
+export interface StepWait {
+  wait: string;
+}
+
 /** A finished step's result as later steps see it. */
 export type StepRecord = Required<Pick<StepResult, 'documents' | 'output'>> & { skipped: boolean };
 
@@ -51,8 +56,12 @@ export interface WorkflowStep<I> {
   slaMs?: number;
   /** Does the step's outside work; must be idempotent (it may run again after a crash). */
   invoke(ctx: StepContext<I>): Promise<StepResult>;
-  /** Local writes committed with the step's completion (status, reservations). */
-  apply?(tx: HandlerTransaction, ctx: StepContext<I>, result: StepResult): Promise<void>;
+  /**
+   * Local writes committed with the step's completion (status, reservations). Returning `{ wait }`
+   * instead keeps the run at this step, waiting with that reason (e.g. the order went on hold for
+   * stock): nothing is recorded as done, and resuming the run runs the step again.
+   */
+  apply?(tx: HandlerTransaction, ctx: StepContext<I>, result: StepResult): Promise<void | StepWait>;
   /** Undoes the step's effect when the run is compensated (cancellation); idempotent. */
   compensate?(ctx: StepContext<I> & { done: StepRecord }): Promise<StepResult>;
   /** Local writes committed with the compensation. */

@@ -45,13 +45,19 @@ export function workflowHandlers<I>(workflow: Workflow<I>, deps: EngineDeps): Ha
         const current = await loadRun(deps, row.id, tx);
         const record = stepRecord(result);
         const steps = { ...(JSON.parse(current.outputs) as RunView<unknown>['steps']), [step.name]: record };
+        const onTrack = current.status === runStatus.running && current.step === step.name;
+        const applied = onTrack ? await step.apply?.(tx, stepContext(ctx.signal), result) : undefined;
+        if (applied?.wait) {
+          await recordWorkflowStep(tx.db, stepRow(row, step, 'forward', position, 'waiting', ctx, started, tx.now, result));
+          await markWaiting(tx, wf, row, step, applied.wait);
+          return;
+        }
         await recordWorkflowStep(tx.db, stepRow(row, step, 'forward', position, record.skipped ? 'skipped' : 'done', ctx, started, tx.now, result));
         await appendStepTimeline(tx, wf, row, step, 'done', ctx, result, tx.now - started);
-        if (current.status !== runStatus.running || current.step !== step.name) {
+        if (!onTrack) {
           await updateWorkflowRun(tx.db, row.id, { outputs: JSON.stringify(steps), updated_at: tx.now });
           return;
         }
-        await step.apply?.(tx, stepContext(ctx.signal), result);
         const next = wf.steps[position + 1];
         if (next) {
           await updateWorkflowRun(tx.db, row.id, { step: next.name, outputs: JSON.stringify(steps), error: null, step_started_at: tx.now, step_deadline: deadlineOf(next, tx.now), updated_at: tx.now });

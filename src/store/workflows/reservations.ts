@@ -24,13 +24,15 @@ export async function listReservations(db: Db, orderId: string): Promise<StockRe
   return db.selectFrom('stock_reservations').selectAll().where('order_id', '=', orderId).orderBy('line_id').execute();
 }
 
-/** Releases every reservation of an order. */
-export async function releaseReservations(db: Db, orderId: string): Promise<void> {
-  await db.deleteFrom('stock_reservations').where('order_id', '=', orderId).execute();
+/** Releases every reservation of an order; the SKUs that had some. */
+export async function releaseReservations(db: Db, orderId: string): Promise<string[]> {
+  const rows = await db.deleteFrom('stock_reservations').where('order_id', '=', orderId).returning('sku').execute();
+  return [...new Set(rows.map((r) => r.sku))];
 }
 
-/** Takes shipped or cancelled units off an order's reservations (any location), removing emptied ones. */
-export async function consumeReservations(db: Db, orderId: string, lines: { lineId: string; quantity: number }[]): Promise<void> {
+/** Takes shipped or cancelled units off an order's reservations (any location), removing emptied ones; the SKUs touched. */
+export async function consumeReservations(db: Db, orderId: string, lines: { lineId: string; quantity: number }[]): Promise<string[]> {
+  const skus = new Set<string>();
   for (const line of lines) {
     let left = line.quantity;
     const rows = await db.selectFrom('stock_reservations').selectAll().where('order_id', '=', orderId).where('line_id', '=', line.lineId).orderBy('location_id').execute();
@@ -39,6 +41,8 @@ export async function consumeReservations(db: Db, orderId: string, lines: { line
       const take = Math.min(left, row.quantity);
       left -= take;
       await setReservations(db, [{ ...row, quantity: row.quantity - take }]);
+      skus.add(row.sku);
     }
   }
+  return [...skus];
 }
