@@ -1,6 +1,8 @@
 import pino, { type Logger } from 'pino';
 import { newId, systemClock, type Clock } from '../model/index.js';
-import { createInboundRecorder, createOrderIntake, createOrderToCash, createWebhookReceiver, interpretInbound, withSubscriptions, type OrderIntake, type OrderToCash, type OrderToCashConfig } from '../flows/index.js';
+import { createInboundRecorder, createInventory, createOrderIntake, createOrderToCash, createWebhookReceiver, interpretInbound, withSubscriptions, type Inventory, type InventoryConfig, type OrderIntake, type OrderToCash, type OrderToCashConfig } from '../flows/index.js';
+import type { WarehouseSettings } from '../connectors/index.js';
+import { inventoryPortsFromConnections, skuResolverFor } from './inventory-ports/index.js';
 import type { ConnectorDefinition, Connections } from '../connectors/index.js';
 import { connectionsFromConfig } from './connections.js';
 import { orderPortsFromConnections } from './order-ports/index.js';
@@ -25,14 +27,27 @@ export interface Hub {
   stop(): Promise<void>;
 }
 
-/** Order-to-cash over the configured connections. */
-export function orderToCashFor(deps: { store: Store; clock: Clock; connections: Connections; config: OrderToCashConfig; intake: OrderIntake }): OrderToCash {
-  return createOrderToCash({ store: deps.store, clock: deps.clock, newId, config: deps.config, ports: orderPortsFromConnections(deps.connections, deps.config), intake: deps.intake });
+/** Order-to-cash over the configured connections, reserving stock through the inventory flow. */
+export function orderToCashFor(deps: { store: Store; clock: Clock; connections: Connections; config: OrderToCashConfig; intake: OrderIntake; inventory: Inventory }): OrderToCash {
+  return createOrderToCash({ store: deps.store, clock: deps.clock, newId, config: deps.config, ports: orderPortsFromConnections(deps.connections, deps.config), intake: deps.intake, stock: deps.inventory });
+}
+
+/** Inventory over the configured connections: channels that show availability, and item ids mapped back to SKUs. */
+export function inventoryFor(deps: { store: Store; clock: Clock; connections: Connections; config: InventoryConfig }): Inventory {
+  const now = () => deps.clock.now();
+  return createInventory({ store: deps.store, clock: deps.clock, newId, config: deps.config, port: inventoryPortsFromConnections(deps.connections, deps.store, now), skuOf: skuResolverFor(deps.connections) });
+}
+
+/** The stock locations the connections name (each warehouse connection's location). */
+function connectionLocations(connections: Connections) {
+  return [...connections.values()]
+    .filter((c) => c.system === 'warehouse' && typeof (c.settings as Partial<WarehouseSettings>).locationId === 'string')
+    .map((c) => ({ id: (c.settings as WarehouseSettings).locationId, name: `${c.id} warehouse`, source: 'connection', connection_id: c.id }));
 }
 
 /** The message handlers every hub runs, with published events fanned out to event subscriptions. */
-export function coreHandlers(deps: { store: Store; clock: Clock; connections: Connections; intake: OrderIntake; orderToCash: OrderToCash }): HandlerRegistration[] {
-  return withSubscriptions([...deps.orderToCash.handlers, interpretInbound({ ...deps, newId })], deps);
+export function coreHandlers(deps: { store: Store; clock: Clock; connections: Connections; intake: OrderIntake; orderToCash: OrderToCash; inventory: Inventory }): HandlerRegistration[] {
+  return withSubscriptions([...deps.orderToCash.handlers, ...deps.inventory.handlers, interpretInbound({ ...deps, newId, sinks: [deps.inventory.sink] })], deps);
 }
 
 /** Starts the hub: store, migrations, dispatcher and HTTP gateway. */
@@ -58,10 +73,12 @@ export async function startHub(
   const metrics = createMetrics(() => messageBacklog(store.db), () => countOverdueRuns(store.db, clock.now()));
   const notify = { critical: () => {} };
   const intake = createOrderIntake({ store, clock, newId, onAccepted: () => notify.critical() });
-  const orderToCash = orderToCashFor({ store, clock, connections, config: config.orderToCash, intake });
+  const inventory = inventoryFor({ store, clock, connections, config: config.inventory });
+  await inventory.registerLocations(connectionLocations(connections));
+  const orderToCash = orderToCashFor({ store, clock, connections, config: config.orderToCash, intake, inventory });
   const dispatcher = createDispatcher({
     store,
-    handlers: options.handlers ?? coreHandlers({ store, clock, connections, intake, orderToCash }),
+    handlers: options.handlers ?? coreHandlers({ store, clock, connections, intake, orderToCash, inventory }),
     clock,
     newId,
     leaseMs: settings.leaseMs,
@@ -94,7 +111,11 @@ export async function startHub(
     webhooks,
     connections,
     orderToCash,
-    onEnqueued: () => dispatcher.notify('critical'),
+    inventory,
+    onEnqueued: () => {
+      dispatcher.notify('critical');
+      dispatcher.notify('standard');
+    },
     isReady: async () => (await store.ping()) && (await isMigrated(store)),
     onReplayed: () => {
       dispatcher.notify('critical');

@@ -71,7 +71,7 @@ async function rejection(promise: Promise<unknown>): Promise<TillbridgeError> {
 describe('shopify client (GraphQL Admin API 2026-04 against the emulator)', () => {
   it('reads the shop and reports the API version that served the call', async () => {
     const { shopify, emulator } = await setup({ currency: 'EUR' });
-    expect(await shopify.shop()).toEqual({ name: 'Tillbridge Sandbox', currencyCode: 'EUR', myshopifyDomain: emulator.shopDomain, apiVersion: '2026-04' });
+    expect(await shopify.shop()).toEqual({ name: 'Tillbridge Sandbox', currencyCode: 'EUR', myshopifyDomain: emulator.shopDomain, apiVersion: '2026-04', locationId: emulator.locationId });
   });
 
   it('refuses a wrong access token as outbound_unauthorized (401)', async () => {

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
-import type { z } from 'zod';
 import { permanentError, type Clock } from '../../model/index.js';
 import { createCircuitBreaker, createHttpClient, createRateGovernor, type CircuitBreaker, type OutboundHealth } from '../framework/index.js';
 import { defaultGraphqlRate, defaultRestRate, shopifyBaseUrl, type ShopifySecrets, type ShopifySettings } from './config.js';
-import { createGraphqlTransport, shopifyGid, userErrorsError, type GraphqlOperation, type UserErrorRule } from './graphql.js';
+import { derivedIdempotencyKey, idempotencyRules, inventoryRules, validated } from './client-support.js';
+import { createGraphqlTransport, shopifyGid, userErrorsError, type GraphqlOperation } from './graphql.js';
 import {
   FulfillmentInput,
   fulfillmentCreateMutation,
@@ -15,6 +14,7 @@ import {
   inventorySetQuantitiesMutation,
   ProductSetIdentifier,
   ProductSetInput,
+  productDeleteMutation,
   productSetMutation,
   RefundInput,
   refundCreateMutation,
@@ -22,11 +22,13 @@ import {
   type FulfillmentCreateResult,
   type InventoryLevel,
   type InventorySetQuantitiesResult,
+  type ProductDeleteResult,
   type ProductSetResult,
   type RefundCreateResult,
   type ShopifyFulfillmentOrder,
   type ShopInfo,
 } from './operations.js';
+import { createInventorySyncCalls, type InventorySyncCalls } from './inventory-sync.js';
 import { fetchOrdersPage, rawTextCapture, restErrorMessage, type OrdersPage, type OrdersPageQuery } from './rest.js';
 import { graphqlRateFeedback, restRateFeedback } from './throttle.js';
 
@@ -42,10 +44,15 @@ export interface IdempotentCallOptions {
 }
 
 /** Shopify's outbound operations (CatalogSink, InventorySink, FulfillmentSink, refunds) and the orders read the poller uses. */
-export interface ShopifyClient {
+export interface ShopifyClient extends InventorySyncCalls {
   shop(signal?: AbortSignal): Promise<ShopInfo>;
   /** Creates or updates a product synchronously, found by `identifier` (default: the input's handle). */
   productSet(input: ProductSetInput, options?: { identifier?: ProductSetIdentifier; signal?: AbortSignal }): Promise<ProductSetResult>;
+  /**
+   * Deletes a product with its variants and inventory items (unpublish by `productSet` with status
+   * ARCHIVED instead when it may come back). A product Shopify does not have answers `deleted: false`.
+   */
+  productDelete(productId: string, options?: { signal?: AbortSignal }): Promise<ProductDeleteResult>;
   /** Sets absolute quantities with compare-and-swap; a stale `changeFromQuantity` throws `inventory_compare_mismatch` (409). */
   inventorySetQuantities(input: InventorySetQuantitiesInput, options: IdempotentCallOptions): Promise<InventorySetQuantitiesResult>;
   /** Quantities of an inventory item at a location (default: the connection's `locationId`). */
@@ -80,43 +87,6 @@ export interface ShopifyClientOptions {
   breaker?: CircuitBreaker;
   /** THROTTLED answers one GraphQL call waits out before giving up (default 10). */
   maxThrottleRetries?: number;
-}
-
-const inventoryRules: Record<string, UserErrorRule> = {
-  CHANGE_FROM_QUANTITY_STALE: { code: 'inventory_compare_mismatch', httpStatus: 409 },
-  COMPARE_QUANTITY_STALE: { code: 'inventory_compare_mismatch', httpStatus: 409 },
-  ITEM_NOT_STOCKED_AT_LOCATION: { code: 'inventory_not_stocked', httpStatus: 422 },
-};
-const idempotencyRules: Record<string, UserErrorRule> = {
-  IDEMPOTENCY_CONCURRENT_REQUEST: { code: 'shopify_idempotency_in_progress', httpStatus: 409, retryable: true },
-  IDEMPOTENCY_KEY_PARAMETER_MISMATCH: { code: 'shopify_idempotency_mismatch', httpStatus: 409 },
-};
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/** A UUID-formatted key from the caller's key, the operation and its exact input. */
-export function derivedIdempotencyKey(callerKey: string, operation: string, input: unknown): string {
-  const hex = createHash('sha256').update(`${operation}\n${callerKey}\n${stableJson(input)}`).digest('hex');
-  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
-function validated<T extends z.ZodType>(connectionId: string, schema: T, input: unknown, what: string): z.output<T> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `/${i.path.join('/')}: ${i.message}`);
-    throw permanentError('invalid_shopify_input', `${connectionId}: ${what}: ${lines.join('; ')}`, 422, { issues: parsed.error.issues });
-  }
-  return parsed.data;
 }
 
 function mergedHealth(a: OutboundHealth, b: OutboundHealth): OutboundHealth {
@@ -199,9 +169,18 @@ export function createShopifyClient(options: ShopifyClientOptions): ShopifyClien
   };
 
   return {
+    ...createInventorySyncCalls({ connectionId, apiVersion: settings.apiVersion, locationId: settings.locationId, run }),
+
     async shop(signal) {
       const { data, apiVersion } = await run({ ...shopQuery, retry: true }, signal);
-      return { name: data.shop.name, currencyCode: data.shop.currencyCode, myshopifyDomain: data.shop.myshopifyDomain ?? undefined, apiVersion: apiVersion ?? settings.apiVersion };
+      if (!data.location) throw permanentError('shopify_not_found', `${connectionId}: the shop has no primary location`, 404);
+      return {
+        name: data.shop.name,
+        currencyCode: data.shop.currencyCode,
+        myshopifyDomain: data.shop.myshopifyDomain ?? undefined,
+        apiVersion: apiVersion ?? settings.apiVersion,
+        locationId: data.location.id,
+      };
     },
 
     async productSet(input, callOptions = {}) {
@@ -227,6 +206,16 @@ export function createShopifyClient(options: ShopifyClientOptions): ShopifyClien
         handle: payload.product.handle,
         variants: payload.product.variants.nodes.map((v) => ({ id: v.id, sku: v.sku, title: v.title, inventoryItemId: v.inventoryItem.id })),
       };
+    },
+
+    async productDelete(productId, callOptions = {}) {
+      const id = shopifyGid('Product', productId);
+      // A resend after a lost answer finds no product, which is the state asked for.
+      const { data } = await run({ ...productDeleteMutation, retry: true, variables: { input: { id } } }, callOptions.signal);
+      const { deletedProductId, userErrors } = data.productDelete;
+      if (userErrors.length > 0 && userErrors.every((e) => e.field?.join('.') === 'id' && /does not exist/i.test(e.message))) return { productId: id, deleted: false };
+      if (userErrors.length > 0) throw userErrorsError(connectionId, 'productDelete', userErrors);
+      return { productId: deletedProductId ?? id, deleted: true };
     },
 
     async inventorySetQuantities(input, callOptions) {

@@ -6,7 +6,9 @@ import { interpretShopify } from './interpret.js';
 import { createShopifyOrdersPoller } from './poller.js';
 import { identifyShopifyWebhook, verifyShopifyWebhook } from './webhooks.js';
 
-export { createShopifyClient, derivedIdempotencyKey, type IdempotentCallOptions, type ShopifyClient, type ShopifyClientOptions } from './client.js';
+export { createShopifyClient, type IdempotentCallOptions, type ShopifyClient, type ShopifyClientOptions } from './client.js';
+export { derivedIdempotencyKey } from './client-support.js';
+export { SetAvailableInput, type InventoryItemRef, type SetAvailableResult, type ShopLocation } from './inventory-sync.js';
 export { defaultGraphqlRate, defaultRestRate, shopifyApiVersion, shopifyBaseUrl, ShopifySecrets, ShopifySettings, type ShopifySettingsInput } from './config.js';
 export { gidNumber, shopifyGid, type UserError } from './graphql.js';
 export {
@@ -18,6 +20,7 @@ export {
   type FulfillmentCreateResult,
   type InventoryLevel,
   type InventorySetQuantitiesResult,
+  type ProductDeleteResult,
   type ProductSetResult,
   type RefundCreateResult,
   type ShopifyFulfillmentOrder,

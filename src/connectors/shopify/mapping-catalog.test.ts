@@ -32,6 +32,17 @@ describe('shopifyProductToEvent', () => {
     });
   });
 
+  it('products_create (2026-04): the same example product, with its 18-digit ids exact', () => {
+    const event = shopifyProductToEvent(read('webhooks-2026-04/products_create.json').response);
+    expect(InboundEvent.parse(event)).toEqual(event);
+    expect(event.product).toMatchObject({
+      productId: '788032119674292922',
+      handle: 'example-t-shirt',
+      status: 'active',
+      variants: [{ sku: '642667041472713922' }, { sku: '757650484644203962' }],
+    });
+  });
+
   it('product.json (REST, no status): published → active, option names, weights in grams', () => {
     const event = shopifyProductToEvent(read('rest-fixtures/product.json').product);
     expect(InboundEvent.parse(event)).toEqual(event);
@@ -101,6 +112,24 @@ describe('shopifyInventoryLevelToEvent', () => {
     const event = shopifyInventoryLevelToEvent(read('webhooks-2026-04/inventory_levels_update.exemplar.json'));
     expect(InboundEvent.parse(event)).toEqual(event);
     expect(event).toEqual({ kind: 'inventory-level', itemId: '123', locationId: '123', available: 123, occurredAt: '2019-01-01T00:00:00.000Z' });
+  });
+
+  it('REST inventory_levels.json and inventory_level.json: every level maps, per item and location', () => {
+    const levels = read('rest-fixtures/inventory_levels.json').inventory_levels.map(shopifyInventoryLevelToEvent);
+    for (const event of levels) expect(InboundEvent.parse(event)).toEqual(event);
+    expect(levels.map((e: Json) => [e.itemId, e.locationId, e.available])).toEqual([
+      ['39072856', '487838322', 27],
+      ['808950810', '905684977', 1],
+      ['808950810', '487838322', 9],
+      ['39072856', '905684977', 3],
+    ]);
+    expect(shopifyInventoryLevelToEvent(read('rest-fixtures/inventory_level.json').inventory_level)).toEqual({
+      kind: 'inventory-level',
+      itemId: '808950810',
+      locationId: '905684977',
+      available: 6,
+      occurredAt: '2018-05-07T15:51:26-04:00',
+    });
   });
 
   it('inventory_levels_update (2026-04): the sample body is empty, so it is refused with the missing field', () => {

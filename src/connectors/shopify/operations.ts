@@ -116,6 +116,8 @@ export interface ShopInfo {
   myshopifyDomain: string | undefined;
   /** The Admin API version that served the call (`X-Shopify-API-Version`). */
   apiVersion: string;
+  /** The shop's primary location (`gid://shopify/Location/…`), where stock is set when a call names none and the connection has no `locationId`. */
+  locationId: string;
 }
 
 /** What `productSet` made: the product and its variants with their inventory items (global ids). */
@@ -123,6 +125,12 @@ export interface ProductSetResult {
   productId: string;
   handle: string;
   variants: { id: string; sku: string | null; title: string; inventoryItemId: string }[];
+}
+
+/** What `productDelete` did: `deleted` false when Shopify had no such product (already deleted). */
+export interface ProductDeleteResult {
+  productId: string;
+  deleted: boolean;
 }
 
 /** What `inventorySetQuantities` changed (empty when every quantity already had its value). */
@@ -170,12 +178,15 @@ export interface RefundCreateResult {
 const MoneyV2 = z.object({ amount: z.string(), currencyCode: z.string() });
 const UserErrors = z.array(UserError);
 
-/** The shop behind the token: name, currency, permanent domain. */
+/** The shop behind the token: name, currency, permanent domain, and its primary location (`location` without an id). */
 export const shopQuery = {
   name: 'ShopInfo',
-  query: 'query ShopInfo { shop { name currencyCode myshopifyDomain } }',
-  cost: 1,
-  data: z.object({ shop: z.object({ name: z.string(), currencyCode: z.string(), myshopifyDomain: z.string().nullable().optional() }) }),
+  query: 'query ShopInfo { shop { name currencyCode myshopifyDomain } location { id } }',
+  cost: 2,
+  data: z.object({
+    shop: z.object({ name: z.string(), currencyCode: z.string(), myshopifyDomain: z.string().nullable().optional() }),
+    location: z.object({ id: z.string() }).nullable(),
+  }),
 };
 
 /** Synchronous productSet returning the product, its variants and their inventory items. */
@@ -200,6 +211,16 @@ export const productSetMutation = {
       userErrors: UserErrors,
     }),
   }),
+};
+
+/** productDelete (synchronous): the product with its variants and inventory items. */
+export const productDeleteMutation = {
+  name: 'ProductDelete',
+  query: `mutation ProductDelete($input: ProductDeleteInput!) {
+  productDelete(input: $input) { deletedProductId userErrors { field message } }
+}`,
+  cost: 10,
+  data: z.object({ productDelete: z.object({ deletedProductId: z.string().nullable(), userErrors: UserErrors }) }),
 };
 
 /** inventorySetQuantities with the @idempotent key 2026-04 requires. */

@@ -21,6 +21,21 @@ export interface StockQuery {
   pageSize?: number;
 }
 
+/** A page of shipment orders updated since a time: `updatedSince` is inclusive; pass `cursor` (the previous page's `nextCursor`) with the same `updatedSince`. */
+export interface UpdatedShipmentOrdersQuery {
+  /** ISO 8601 date-time with an offset. */
+  updatedSince: string;
+  cursor?: string | undefined;
+  /** Page size (the API allows 1–250, default 100). */
+  limit?: number;
+}
+
+/** One page of shipment orders, ordered by `updatedAt` then id; `nextCursor` is null on the last page. */
+export interface ShipmentOrderPage {
+  orders: ShipmentOrder[];
+  nextCursor: string | null;
+}
+
 /** Units to take off the open quantity of one line of a shipment order. */
 export interface LineCancellation {
   lineId: string;
@@ -51,6 +66,8 @@ export interface WarehouseClient extends ReturnOperations {
   getShipmentOrder(id: string, signal?: AbortSignal): Promise<ShipmentOrder>;
   /** The shipment order with this reference (the hub's order id), or null. */
   findByReference(reference: string, signal?: AbortSignal): Promise<ShipmentOrder | null>;
+  /** One page of the shipment orders updated since a time (the shipments poller reads these). */
+  listUpdatedShipmentOrders(query: UpdatedShipmentOrdersQuery, signal?: AbortSignal): Promise<ShipmentOrderPage>;
   /** Cancels what has not shipped; a repeat is harmless; `warehouse_already_shipped` (409) when everything shipped. */
   cancelShipmentOrder(id: string, options?: { reason?: string; signal?: AbortSignal }): Promise<ShipmentOrder>;
   /**
@@ -200,6 +217,17 @@ export function createWarehouseClient(options: WarehouseClientOptions): Warehous
 
     getShipmentOrder,
     findByReference,
+
+    async listUpdatedShipmentOrders(query, signal) {
+      const response = await http.request({
+        method: 'GET',
+        path: '/v1/shipment-orders',
+        query: { updatedSince: query.updatedSince, limit: query.limit ?? 100, cursor: query.cursor },
+        ...(signal ? { signal } : {}),
+      });
+      const page = parse(ShipmentOrderPage, response.body, 'GET shipment orders updated since');
+      return { orders: page.data, nextCursor: page.nextCursor ?? null };
+    },
 
     async cancelShipmentOrder(id, cancelOptions = {}) {
       try {

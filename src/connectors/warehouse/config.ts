@@ -20,6 +20,17 @@ export const WarehouseSettings = z.object({
   rateLimit: z
     .object({ capacity: z.int().positive(), refillPerSecond: z.number().positive() })
     .default({ ...defaultWarehouseRate }),
+  /**
+   * How often the shipments poller reads shipment orders updated since its last poll, to recover
+   * shipments and cancellations whose webhook was lost (ms, default 30 s; 0 turns it off).
+   */
+  pollIntervalMs: z
+    .int()
+    .min(0)
+    .refine((ms) => ms === 0 || ms >= 100, { error: 'pollIntervalMs must be 0 (off) or at least 100' })
+    .default(30_000),
+  /** How far back the first poll of a new connection reads (ms, default 24 h). */
+  initialLookbackMs: z.int().min(0).default(24 * 60 * 60 * 1000),
   /** Per-attempt timeout of outbound calls in ms (default 10 s). */
   timeoutMs: z.int().positive().max(120_000).optional(),
 });

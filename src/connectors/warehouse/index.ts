@@ -3,6 +3,7 @@ import { TillbridgeError } from '../../model/index.js';
 import { createWarehouseClient, type WarehouseClient } from './client.js';
 import { WarehouseSecrets, WarehouseSettings } from './config.js';
 import { interpretWarehouseEvent } from './mapping.js';
+import { createWarehouseShipmentsPoller } from './poller.js';
 import { identifyWarehouseWebhook, verifyWarehouseWebhook } from './webhooks.js';
 
 export {
@@ -10,7 +11,9 @@ export {
   type CancelLinesOptions,
   type CreateShipmentOrderResult,
   type LineCancellation,
+  type ShipmentOrderPage as WarehouseShipmentOrderPage,
   type StockQuery,
+  type UpdatedShipmentOrdersQuery,
   type WarehouseClient,
   type WarehouseClientOptions,
 } from './client.js';
@@ -34,6 +37,7 @@ export {
   warehouseSignatureHeader,
   warehouseWebhookHeaders,
 } from './webhooks.js';
+export { createWarehouseShipmentsPoller, type WarehouseShipmentsPollerOptions } from './poller.js';
 export * as warehouseWire from './wire.js';
 export type {
   NewLineCancellation as NewWarehouseLineCancellation,
@@ -42,6 +46,7 @@ export type {
   ReturnCondition as WarehouseReturnCondition,
   ReturnStatus as WarehouseReturnStatus,
   ShipmentOrder as WarehouseShipmentOrder,
+  ShipmentOrderCancellation as WarehouseShipmentOrderCancellation,
   StockLevel as WarehouseStockLevel,
   WarehouseReturn,
   WarehouseTopic,
@@ -59,8 +64,8 @@ function checkFailure(error: unknown): string {
 /**
  * The generic 3PL warehouse (Tillbridge generic warehouse API v1): shipment orders out
  * (FulfillmentSink, with whole and line cancellations), returns (RMAs) out, shipments, stock levels
- * and return receipts in by signed webhook (FulfillmentSource, InventorySource), stock queries for
- * reconciliation.
+ * and return receipts in by signed webhook (FulfillmentSource, InventorySource), shipments and
+ * cancellations also by poll (lost webhooks), stock queries for reconciliation.
  */
 export const warehouseConnector = defineConnector<WarehouseSettings, WarehouseSecrets, WarehouseClient>({
   system: 'warehouse',
@@ -97,6 +102,19 @@ export const warehouseConnector = defineConnector<WarehouseSettings, WarehouseSe
         identify: identifyWarehouseWebhook,
       },
       interpret: (topic, payload) => interpretWarehouseEvent(topic, payload, settings),
+      ...(settings.pollIntervalMs > 0
+        ? {
+            pollers: [
+              createWarehouseShipmentsPoller({
+                client,
+                intervalMs: settings.pollIntervalMs,
+                clock: context.clock,
+                initialLookbackMs: settings.initialLookbackMs,
+                warehouseLocation: settings.warehouseLocation,
+              }),
+            ],
+          }
+        : {}),
       health: () => client.health(),
     };
   },

@@ -74,6 +74,21 @@ export const Shipment = z.object({
 /** A parcel (or pallet) that left the warehouse. */
 export type Shipment = z.infer<typeof Shipment>;
 
+/**
+ * One cancellation of units of a shipment order, as its `shipment-order.cancelled` webhook reported
+ * it: `cancellationId` for a line cancellation, none for the cancel of the whole rest.
+ */
+export const ShipmentOrderCancellation = z.object({
+  cancellationId: Identifier.nullish(),
+  cancelledAt: Timestamp,
+  reason: z.string().nullish(),
+  lines: z.array(z.object({ lineId: Identifier, sku: Identifier, cancelledQuantity: Count })),
+  partial: z.boolean().default(false),
+});
+
+/** One cancellation of units of a shipment order. */
+export type ShipmentOrderCancellation = z.output<typeof ShipmentOrderCancellation>;
+
 /** A shipment order as the warehouse reports it. */
 export const ShipmentOrder = z.object({
   id: Identifier,
@@ -94,7 +109,10 @@ export const ShipmentOrder = z.object({
     }),
   ),
   shipments: z.array(Shipment).default([]),
+  /** Every cancellation, oldest first (what lets a poll recover a lost `shipment-order.cancelled`). */
+  cancellations: z.array(ShipmentOrderCancellation).default([]),
   createdAt: Timestamp,
+  /** Changes with every change of the order: created, allocated, shipped, cancelled (whole or lines). */
   updatedAt: Timestamp,
   cancelledAt: Timestamp.nullish(),
 });

@@ -1,21 +1,8 @@
-import { connection, type ShopContext } from './context.js';
+import { connection, type Delivery, type ShopContext } from './context.js';
+import { editAvailable, setQuantities, type InventoryItemRecord, type Level } from './inventory.js';
 import type { UserErrorBody } from './orders.js';
-import { gid, graphqlTime, list, numericId, restId, restTime, type JsonObject } from './support.js';
-
-interface Level {
-  available: number;
-  onHand: number;
-  committed: number;
-  updatedAtMs: number;
-}
-
-interface InventoryItemRecord {
-  id: string;
-  variantId: string;
-  sku: string | null;
-  tracked: boolean;
-  levels: Map<string, Level>;
-}
+import { matchesSearch, parseSearchQuery } from './search-query.js';
+import { gid, graphqlTime, list, numericId, type JsonObject } from './support.js';
 
 interface VariantRecord {
   id: string;
@@ -45,26 +32,8 @@ interface ProductRecord {
   updatedAtMs: number;
 }
 
-/** The reasons `inventorySetQuantities` accepts. */
-const REASONS = new Set([
-  'correction',
-  'cycle_count_available',
-  'damaged',
-  'movement_canceled',
-  'movement_created',
-  'movement_received',
-  'movement_updated',
-  'other',
-  'promotion',
-  'quality_control',
-  'received',
-  'reservation_created',
-  'reservation_deleted',
-  'reservation_updated',
-  'restock',
-  'safety_stock',
-  'shrinkage',
-]);
+/** The statuses a product can have (`ProductStatus`). */
+const STATUSES = new Set(['ACTIVE', 'ARCHIVED', 'DRAFT']);
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const slug = (title: string) =>
@@ -113,6 +82,8 @@ export class Catalog {
     }
     const title = str(input['title']);
     if (!product && !title) return fail(['input', 'title'], "Title can't be blank", 'INVALID_INPUT');
+    const status = str(input['status']);
+    if (input['status'] !== undefined && !STATUSES.has(status ?? '')) return fail(['input', 'status'], `Status must be one of ${[...STATUSES].join(', ')}.`, 'INVALID_INPUT');
     const handle = str(input['handle']);
     if (handle !== undefined && this.byHandle(handle) && this.byHandle(handle) !== product) return fail(['input', 'handle'], `Handle '${handle}' already in use.`, 'HANDLE_NOT_UNIQUE');
 
@@ -153,7 +124,8 @@ export class Catalog {
     const p = product;
     if (title !== undefined) p.title = title;
     if (handle !== undefined) p.handle = handle;
-    for (const field of ['status', 'vendor', 'productType', 'descriptionHtml'] as const) {
+    if (status !== undefined) p.status = status;
+    for (const field of ['vendor', 'productType', 'descriptionHtml'] as const) {
       const value = str(input[field]);
       if (value !== undefined) p[field] = value;
     }
@@ -216,6 +188,7 @@ export class Catalog {
       sku: variant.sku,
       tracked: true,
       levels: new Map([[this.context.shop.locationId, { available: 0, onHand: 0, committed: 0, updatedAtMs: now }]]),
+      updates: 0,
     };
     item.sku = variant.sku;
     const tracked = (input['inventoryItem'] as JsonObject | undefined)?.['tracked'];
@@ -232,75 +205,86 @@ export class Catalog {
     return variant.id;
   }
 
-  /**
-   * `inventorySetQuantities` with compare-and-swap: from 2026-04 every quantity must name
-   * `changeFromQuantity` (null skips the check); before, `compareQuantity` unless
-   * `ignoreCompareQuantity`. Any error changes nothing; changes send inventory_levels/update.
-   */
+  /** `inventorySetQuantities` (see {@link setQuantities}). */
   setQuantities(input: JsonObject, apiVersion: string): { inventoryAdjustmentGroup: JsonObject | null; userErrors: UserErrorBody[] } {
-    const fail = (field: string[], message: string, code: string) => ({ inventoryAdjustmentGroup: null, userErrors: [{ field, message, code }] });
-    const name = str(input['name']);
-    if (name !== 'available' && name !== 'on_hand') return fail(['input', 'name'], "The quantity name must be either 'available' or 'on_hand'.", 'INVALID_NAME');
-    if (!REASONS.has(str(input['reason']) ?? '')) return fail(['input', 'reason'], 'The specified reason is invalid.', 'INVALID_REASON');
-    const casRequired = apiVersion >= '2026-04';
-    const plan: { item: InventoryItemRecord; level: Level; locationId: string; quantity: number }[] = [];
-    for (const [i, q] of list(input['quantities']).entries()) {
-      const field = (f: string) => ['input', 'quantities', String(i), f];
-      const item = this.items.get(numericId(q['inventoryItemId']) ?? '');
-      if (!item) return fail(field('inventoryItemId'), 'The specified inventory item could not be found.', 'INVALID_INVENTORY_ITEM');
-      const locationId = numericId(q['locationId']) ?? '';
-      if (locationId !== this.context.shop.locationId) return fail(field('locationId'), 'The specified location could not be found.', 'INVALID_LOCATION');
-      const level = item.levels.get(locationId);
-      if (!level) return fail(field('locationId'), 'The specified inventory item is not stocked at the location.', 'ITEM_NOT_STOCKED_AT_LOCATION');
-      const quantity = q['quantity'];
-      if (typeof quantity !== 'number' || !Number.isInteger(quantity)) return fail(field('quantity'), 'The quantity must be an integer.', 'INVALID_QUANTITY_NEGATIVE');
-      if (quantity < 0) return fail(field('quantity'), "The quantity can't be negative.", 'INVALID_QUANTITY_NEGATIVE');
-      if (quantity > 1_000_000_000) return fail(field('quantity'), "The total quantity can't be higher than 1,000,000,000.", 'INVALID_QUANTITY_TOO_HIGH');
-      const current = name === 'available' ? level.available : level.onHand;
-      if ('changeFromQuantity' in q) {
-        if (q['changeFromQuantity'] !== null && q['changeFromQuantity'] !== current) {
-          return fail(field('changeFromQuantity'), 'The changeFromQuantity value does not match the persisted value.', 'CHANGE_FROM_QUANTITY_STALE');
-        }
-      } else if (casRequired) {
-        return fail(field('changeFromQuantity'), 'changeFromQuantity must be given for each quantity (null skips the check).', 'COMPARE_QUANTITY_REQUIRED');
-      } else if (input['ignoreCompareQuantity'] !== true) {
-        if (q['compareQuantity'] === undefined) return fail(field('compareQuantity'), 'The compareQuantity argument must be given to each quantity or ignored using ignoreCompareQuantity.', 'COMPARE_QUANTITY_REQUIRED');
-        if (q['compareQuantity'] !== current) return fail(field('compareQuantity'), 'The compareQuantity value does not match persisted value.', 'COMPARE_QUANTITY_STALE');
-      }
-      plan.push({ item, level, locationId, quantity });
+    return setQuantities(this.context, this.items, input, apiVersion);
+  }
+
+  /** `productDelete` (synchronous): the product goes with its variants and their inventory items. */
+  productDelete(input: JsonObject): { deletedProductId: string | null; userErrors: UserErrorBody[] } {
+    const product = this.products.get(numericId(input['id']) ?? '');
+    if (!product) return { deletedProductId: null, userErrors: [{ field: ['id'], message: 'Product does not exist' }] };
+    for (const id of product.variantIds) {
+      this.items.delete(this.variants.get(id)!.inventoryItemId);
+      this.variants.delete(id);
     }
-    const now = this.context.now();
-    const changes: JsonObject[] = [];
-    for (const { item, level, locationId, quantity } of plan) {
-      const delta = quantity - (name === 'available' ? level.available : level.onHand);
-      if (delta === 0) continue;
-      level.available += delta;
-      level.onHand += delta;
-      level.updatedAtMs = now;
-      const itemNode = { __typename: 'InventoryItem', id: gid('InventoryItem', item.id) };
-      const location = { __typename: 'Location', id: gid('Location', locationId), name: this.context.shop.locationName };
-      changes.push({ name, delta, quantityAfterChange: name === 'available' ? level.available : level.onHand, item: itemNode, location });
-      changes.push({ name: name === 'available' ? 'on_hand' : 'available', delta, quantityAfterChange: name === 'available' ? level.onHand : level.available, item: itemNode, location });
-      this.context.emit('inventory_levels/update', {
-        inventory_item_id: restId(item.id),
-        location_id: restId(locationId),
-        available: level.available,
-        updated_at: restTime(now),
-        admin_graphql_api_id: `gid://shopify/InventoryLevel/${locationId}?inventory_item_id=${item.id}`,
-      });
-    }
-    if (changes.length === 0) return { inventoryAdjustmentGroup: null, userErrors: [] };
+    this.products.delete(product.id);
+    return { deletedProductId: gid('Product', product.id), userErrors: [] };
+  }
+
+  /** `productVariants(query:)`: every variant, oldest first, filtered by `sku`, `barcode`, `product_id`, `product_status`, `title`, `id`. */
+  productVariants(args: JsonObject): JsonObject {
+    const query = parseSearchQuery(str(args['query']) ?? '');
+    const found = [...this.variants.values()].filter((v) => {
+      const product = this.products.get(v.productId)!;
+      const title = v.optionValues.map((o) => o.name).join(' / ');
+      return matchesSearch(query, { sku: v.sku, barcode: v.barcode, product_id: v.productId, product_status: product.status, title, id: v.id });
+    });
+    return connection(
+      found.map((v) => this.variantNode(v)),
+      args,
+    );
+  }
+
+  private itemBySku(sku: string): InventoryItemRecord | undefined {
+    const variant = [...this.variants.values()].find((v) => v.sku === sku);
+    return variant ? this.items.get(variant.inventoryItemId) : undefined;
+  }
+
+  /** The sandbox view of the product that has a variant with this SKU (ids as gids), or undefined. */
+  sandboxProduct(sku: string): JsonObject | undefined {
+    const variant = [...this.variants.values()].find((v) => v.sku === sku);
+    if (!variant) return undefined;
+    const p = this.products.get(variant.productId)!;
     return {
-      inventoryAdjustmentGroup: {
-        __typename: 'InventoryAdjustmentGroup',
-        id: gid('InventoryAdjustmentGroup', this.context.nextId()),
-        createdAt: graphqlTime(now),
-        reason: input['reason'],
-        referenceDocumentUri: str(input['referenceDocumentUri']) ?? null,
-        changes: (args: JsonObject) => changes.filter((c) => !Array.isArray(args['quantityNames']) || (args['quantityNames'] as unknown[]).includes(c['name'])),
-      },
-      userErrors: [],
+      id: gid('Product', p.id),
+      title: p.title,
+      handle: p.handle,
+      status: p.status,
+      descriptionHtml: p.descriptionHtml,
+      vendor: p.vendor,
+      productType: p.productType,
+      tags: p.tags,
+      options: p.options,
+      variants: p.variantIds.map((id) => {
+        const v = this.variants.get(id)!;
+        const level = this.items.get(v.inventoryItemId)?.levels.get(this.context.shop.locationId);
+        return {
+          id: gid('ProductVariant', v.id),
+          title: v.optionValues.map((o) => o.name).join(' / '),
+          sku: v.sku,
+          barcode: v.barcode,
+          price: v.price,
+          compareAtPrice: v.compareAtPrice,
+          inventoryItemId: gid('InventoryItem', v.inventoryItemId),
+          available: level?.available ?? 0,
+        };
+      }),
     };
+  }
+
+  /** `available` at the shop's location and the inventory updates received for the SKU's item, or undefined. */
+  sandboxInventory(sku: string): { available: number; updates: number } | undefined {
+    const item = this.itemBySku(sku);
+    if (!item) return undefined;
+    return { available: item.levels.get(this.context.shop.locationId)?.available ?? 0, updates: item.updates };
+  }
+
+  /** A merchant's manual edit of the SKU's available quantity (not counted as an update; sends inventory_levels/update). */
+  editAvailable(sku: string, available: number, delivery?: Delivery): { available: number; updates: number } | undefined {
+    const item = this.itemBySku(sku);
+    if (!item) return undefined;
+    return { available: editAvailable(this.context, item, available, delivery).available, updates: item.updates };
   }
 
   product(idOrGid: unknown): JsonObject | null {

@@ -76,6 +76,7 @@ export function graphqlRoots(deps: { context: ShopContext; orders: OrderBook; ca
       return identifier['id'] !== undefined ? catalog.product(identifier['id']) : catalog.productByHandle(identifier['handle']);
     },
     productVariant: (args: JsonObject) => catalog.variant(args['id']),
+    productVariants: (args: JsonObject) => catalog.productVariants(args),
     inventoryItem: (args: JsonObject) => catalog.inventoryItem(args['id']),
     location: (args: JsonObject) => (args['id'] === undefined || numericId(args['id']) === shop.locationId ? location() : null),
     locations: (args: JsonObject) => connection([location()], args),
@@ -87,6 +88,7 @@ export function graphqlRoots(deps: { context: ShopContext; orders: OrderBook; ca
       const operation = args['synchronous'] === false && result.product ? { __typename: 'ProductSetOperation', id: gid('ProductSetOperation', context.nextId()), status: 'COMPLETE', product: result.product, userErrors: [] } : null;
       return { ...result, product: args['synchronous'] === false ? null : result.product, productSetOperation: operation };
     },
+    productDelete: (args: JsonObject) => catalog.productDelete((args['input'] ?? {}) as JsonObject),
     inventorySetQuantities: idempotent('inventorySetQuantities', (args) => catalog.setQuantities((args['input'] ?? {}) as JsonObject, apiVersion)),
     fulfillmentCreate: (args: JsonObject) => orders.fulfill((args['fulfillment'] ?? {}) as JsonObject),
     refundCreate: idempotent('refundCreate', (args) => refundOrder(orders, context, (args['input'] ?? {}) as JsonObject)),

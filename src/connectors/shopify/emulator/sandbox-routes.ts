@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Catalog } from './catalog.js';
 import type { Delivery } from './context.js';
 import type { OrderBook } from './orders.js';
 import { parseExact, stringifyExact, type JsonObject } from './support.js';
@@ -18,10 +19,11 @@ function objectBody(body: unknown): JsonObject | undefined {
 
 /**
  * The sandbox's Shopify-side controls: place an order (stored, then a signed orders/create, as a
- * checkout would), change one (orders/updated), read one, and point webhooks elsewhere. Bodies are
- * parsed without rounding ids beyond 2^53.
+ * checkout would), change one (orders/updated), read one, read a product or a stock level by SKU,
+ * edit stock as a merchant would in the admin (inventory_levels/update, not counted as an API
+ * update), and point webhooks elsewhere. Bodies are parsed without rounding ids beyond 2^53.
  */
-export async function registerSandboxRoutes(app: FastifyInstance, deps: { orders: OrderBook; setWebhookUrl(url: string | null): void }): Promise<void> {
+export async function registerSandboxRoutes(app: FastifyInstance, deps: { orders: OrderBook; catalog: Catalog; setWebhookUrl(url: string | null): void }): Promise<void> {
   await app.register(async (sandbox) => {
     sandbox.removeAllContentTypeParsers();
     sandbox.addContentTypeParser(/^application\/(?:[\w.+-]+\+)?json/, { parseAs: 'string' }, (_request, body, done) => {
@@ -59,6 +61,27 @@ export async function registerSandboxRoutes(app: FastifyInstance, deps: { orders
     sandbox.get('/_sandbox/orders/:id', async (request, reply) => {
       const order = deps.orders.find((request.params as { id: string }).id);
       return order ? send(reply, 200, { order: order.body }) : send(reply, 404, { errors: 'Not Found' });
+    });
+
+    sandbox.get('/_sandbox/products/:sku', async (request, reply) => {
+      const product = deps.catalog.sandboxProduct((request.params as { sku: string }).sku);
+      return product ? send(reply, 200, product) : send(reply, 404, { errors: 'Not Found' });
+    });
+
+    sandbox.get('/_sandbox/inventory/:sku', async (request, reply) => {
+      const inventory = deps.catalog.sandboxInventory((request.params as { sku: string }).sku);
+      return inventory ? send(reply, 200, inventory) : send(reply, 404, { errors: 'Not Found' });
+    });
+
+    sandbox.post('/_sandbox/inventory/:sku', async (request, reply) => {
+      const delivery = deliveryOf(request.query as Record<string, string | undefined>);
+      if (typeof delivery === 'string') return send(reply, 400, { errors: { delayMs: [delivery] } });
+      const available = (request.body as JsonObject | undefined)?.['available'];
+      if (typeof available !== 'number' || !Number.isInteger(available) || available < -1_000_000_000 || available > 1_000_000_000) {
+        return send(reply, 422, { errors: { available: ['must be an integer (−1,000,000,000 to 1,000,000,000)'] } });
+      }
+      const edited = deps.catalog.editAvailable((request.params as { sku: string }).sku, available, delivery);
+      return edited ? send(reply, 200, edited) : send(reply, 404, { errors: 'Not Found' });
     });
 
     sandbox.post('/_sandbox/webhooks', async (request, reply) => {

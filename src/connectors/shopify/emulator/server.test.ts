@@ -1,14 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { InboundEvent } from '../../framework/index.js';
-import { createShopifyClient } from '../client.js';
-import { ShopifySettings } from '../config.js';
 import { interpretShopify } from '../interpret.js';
 import { verifyShopifyWebhook } from '../webhooks.js';
-import { startShopifyEmulator, type RunningShopifyEmulator, type ShopifyEmulatorOptions } from './server.js';
-import { parseExact, stringifyExact } from './support.js';
+import type { ShopifyEmulatorOptions } from './server.js';
+import { parseExact } from './support.js';
+import { startSandboxShop, webhookReceiver, type Received } from './test-support.js';
 import { corpusUrl } from '../../../testing/index.js';
 
 const corpus = corpusUrl('shopify/webhooks-2026-04/orders_create.json');
@@ -20,57 +17,13 @@ function corpusOrder(): Record<string, unknown> {
   return order;
 }
 
-interface Received {
-  headers: IncomingHttpHeaders;
-  raw: Buffer;
-}
-
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((close) => close()));
 });
 
-/** A small webhook receiver on loopback that keeps every delivery. */
-async function receiver(): Promise<{ url: string; received: Received[] }> {
-  const received: Received[] = [];
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      received.push({ headers: request.headers, raw: Buffer.concat(chunks) });
-      response.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/shopify/shop-main`, received };
-}
-
-async function setup(options: ShopifyEmulatorOptions = {}) {
-  const hook = await receiver();
-  const emulator: RunningShopifyEmulator = await startShopifyEmulator({ webhookUrl: hook.url, ...options });
-  closers.push(() => emulator.close());
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const response = await fetch(emulator.url + path, {
-      method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : stringifyExact(body) }),
-    });
-    return { status: response.status, headers: response.headers, text: await response.text() };
-  };
-  const admin = (path: string, init: { method?: string; body?: unknown; token?: string } = {}) =>
-    call(init.method ?? 'GET', `/admin/api/2026-04${path}`, init.body, { 'x-shopify-access-token': init.token ?? emulator.credentials.accessToken });
-  const graphql = async (query: string, variables: Record<string, unknown> = {}, version = '2026-04') => {
-    const response = await call('POST', `/admin/api/${version}/graphql.json`, { query, variables }, { 'x-shopify-access-token': emulator.credentials.accessToken });
-    return JSON.parse(response.text) as { data?: Record<string, unknown>; errors?: { message: string; extensions?: Record<string, unknown> }[]; extensions?: { cost: Record<string, unknown> } };
-  };
-  const client = createShopifyClient({
-    connectionId: 'shop-main',
-    settings: ShopifySettings.parse({ shopDomain: emulator.shopDomain, baseUrl: emulator.url, locationId: emulator.locationId }),
-    secrets: { accessToken: emulator.credentials.accessToken },
-  });
-  return { emulator, hook, call, admin, graphql, client };
-}
+const receiver = () => webhookReceiver(closers);
+const setup = (options: ShopifyEmulatorOptions = {}) => startSandboxShop(closers, options);
 
 const body = (r: Received) => r.raw.toString('utf8');
 const topics = (received: Received[]) => received.map((r) => r.headers['x-shopify-topic']);

@@ -51,7 +51,7 @@ export type RunningShopifyEmulator = RunningEmulator & {
 /**
  * Starts an emulated Shopify store speaking the Admin API 2026-04: GraphQL (shop, products with
  * productSet, inventory with compare-and-swap, fulfillment orders and fulfillmentCreate,
- * refundCreate with @idempotent) under a real cost bucket that answers THROTTLED, REST orders.json
+ * productDelete, productVariants(query: "sku:…"), refundCreate with @idempotent) under a real cost bucket that answers THROTTLED, REST orders.json
  * with Link pagination under the 40/2 s leaky bucket, X-Shopify-Access-Token auth, and signed
  * webhooks (orders/create, orders/updated, fulfillments/create, refunds/create,
  * inventory_levels/update) delivered at least once.
@@ -146,6 +146,7 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
       await registerAdminRoutes(app, { context, orders, catalog, idempotency, accessToken: credentials.accessToken, costBucket, restBucket, retryAfterSeconds, counters });
       await registerSandboxRoutes(app, {
         orders,
+        catalog,
         setWebhookUrl: (url) => {
           webhookUrl = url;
         },

@@ -1,4 +1,4 @@
-import type { Shipment, ShipmentOrder, ShipmentOrderStatus, ShipTo } from '../wire.js';
+import type { Shipment, ShipmentOrder, ShipmentOrderCancellation, ShipmentOrderStatus, ShipTo } from '../wire.js';
 
 /** An order line as the emulator keeps it. */
 export interface LineRecord {
@@ -21,6 +21,8 @@ export interface OrderRecord {
   notes: string | null;
   lines: LineRecord[];
   shipments: Shipment[];
+  /** Each cancellation as its webhook reported it, oldest first. */
+  cancellations: ShipmentOrderCancellation[];
   createdAt: string;
   updatedAt: string;
   cancelledAt: string | null;
@@ -69,6 +71,7 @@ export function viewOf(order: OrderRecord): ShipmentOrder {
       cancelledQuantity: l.cancelled,
     })),
     shipments: order.shipments,
+    cancellations: order.cancellations,
     createdAt: order.createdAt,
     updatedAt: order.updatedAt,
     cancelledAt: order.cancelledAt,

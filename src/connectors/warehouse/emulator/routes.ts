@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { signaturesEqual } from '../../framework/index.js';
-import { NewLineCancellation, NewShipmentOrder, ShipmentOrderStatus } from '../wire.js';
+import { Timestamp } from '../../../model/index.js';
+import { NewLineCancellation, NewShipmentOrder, ShipmentOrderStatus, type ShipmentOrder } from '../wire.js';
 import type { IdempotencyCheck, IdempotencyStore } from './idempotency.js';
 import { problem, sendProblem, validationProblem } from './problems.js';
-import type { WarehouseState } from './state.js';
+import { byUpdate, type WarehouseState } from './state.js';
 
 /** What the vendor routes need from the emulator. */
 export interface VendorRouteOptions {
@@ -40,6 +41,7 @@ const Limit = z.coerce.number().pipe(z.int().min(1).max(250));
 const ListQuery = z.object({
   reference: z.string().min(1).optional(),
   status: ShipmentOrderStatus.optional(),
+  updatedSince: Timestamp.optional(),
   limit: Limit.default(50),
   cursor: z.string().optional(),
 });
@@ -57,6 +59,31 @@ export function page<T>(items: T[], limit: number, cursor: string | undefined): 
   if (!Number.isInteger(start) || start < 0) return undefined;
   const end = start + limit;
   return { data: items.slice(start, end), nextCursor: end < items.length ? Buffer.from(String(end)).toString('base64url') : null };
+}
+
+const UpdateCursor = z.object({ updatedAt: Timestamp, id: z.string().min(1) });
+
+/**
+ * One page of orders sorted by `updatedAt` then id, after the position in the cursor (a keyset, not
+ * an offset: an order updated while a client pages moves behind it and is met again, never
+ * skipped); undefined for a cursor the API did not issue.
+ */
+export function pageByUpdate(orders: ShipmentOrder[], limit: number, cursor: string | undefined): { data: ShipmentOrder[]; nextCursor: string | null } | undefined {
+  let after: z.infer<typeof UpdateCursor> | undefined;
+  if (cursor !== undefined) {
+    try {
+      const parsed = UpdateCursor.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+      if (!parsed.success) return undefined;
+      after = parsed.data;
+    } catch {
+      return undefined;
+    }
+  }
+  const rest = after ? orders.filter((o) => byUpdate(o, after) > 0) : orders;
+  const data = rest.slice(0, limit);
+  const last = data.at(-1);
+  const nextCursor = rest.length > limit && last ? Buffer.from(JSON.stringify({ updatedAt: last.updatedAt, id: last.id })).toString('base64url') : null;
+  return { data, nextCursor };
 }
 
 function bucket(rule: { capacity: number; refillPerSecond: number }, now: () => number) {
@@ -122,8 +149,10 @@ export function registerVendorRoutes(app: FastifyInstance, options: VendorRouteO
   app.get('/v1/shipment-orders', async (request, reply) => {
     const query = ListQuery.safeParse(request.query);
     if (!query.success) return sendProblem(reply, validationProblem(query.error));
-    const filter = { ...(query.data.reference !== undefined ? { reference: query.data.reference } : {}), ...(query.data.status ? { status: query.data.status } : {}) };
-    const result = page(state.list(filter), query.data.limit, query.data.cursor);
+    const { reference, status, updatedSince, limit, cursor } = query.data;
+    const since = updatedSince !== undefined ? Date.parse(updatedSince) : undefined;
+    const orders = state.list({ ...(reference !== undefined ? { reference } : {}), ...(status ? { status } : {}), ...(since !== undefined ? { updatedSince: since } : {}) });
+    const result = since !== undefined ? pageByUpdate(orders, limit, cursor) : page(orders, limit, cursor);
     return result ?? sendProblem(reply, problem(400, 'invalid_cursor', 'cursor is not one this API returned'));
   });
 

@@ -41,6 +41,11 @@ export type LineCancelResult =
 
 const pad = (n: number) => String(n).padStart(6, '0');
 
+/** Orders by `updatedAt`, then id (ids are zero-padded, so they sort as created). */
+export function byUpdate(a: Pick<ShipmentOrder, 'id' | 'updatedAt'>, b: Pick<ShipmentOrder, 'id' | 'updatedAt'>): number {
+  return Date.parse(a.updatedAt) - Date.parse(b.updatedAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 /**
  * The emulated warehouse: stock per SKU at one location, shipment orders that allocate stock and
  * ship after a delay (sometimes in two parcels, sometimes with a substitute SKU), backorders that
@@ -147,6 +152,7 @@ export class WarehouseState {
       notes: input.notes ?? null,
       lines: input.lines.map((l) => ({ ...l, allocated: 0, shipped: 0, cancelled: 0 })),
       shipments: [],
+      cancellations: [],
       createdAt: at,
       updatedAt: at,
       cancelledAt: null,
@@ -280,14 +286,9 @@ export class WarehouseState {
     order.cancelledAt = this.iso();
     order.updatedAt = order.cancelledAt;
     order.backordered = false;
-    this.emit('shipment-order.cancelled', {
-      shipmentOrderId: order.id,
-      reference: order.reference,
-      cancelledAt: order.cancelledAt,
-      reason: reason ?? null,
-      lines,
-      partial: order.lines.some((l) => l.shipped > 0),
-    });
+    const cancellation = { cancelledAt: order.cancelledAt, reason: reason ?? null, lines, partial: order.lines.some((l) => l.shipped > 0) };
+    order.cancellations.push(cancellation);
+    this.emit('shipment-order.cancelled', { shipmentOrderId: order.id, reference: order.reference, ...cancellation });
     this.allocateBackorders();
     return { kind: 'cancelled', order: viewOf(order) };
   }
@@ -321,15 +322,15 @@ export class WarehouseState {
     }
     order.updatedAt = at;
     this.seq.cancellation += 1;
-    this.emit('shipment-order.cancelled', {
-      shipmentOrderId: order.id,
-      reference: order.reference,
+    const cancellation = {
       cancellationId: `can_${pad(this.seq.cancellation)}`,
       cancelledAt: at,
       reason: reason ?? null,
       lines: plan.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, cancelledQuantity: l.quantity })),
       partial: open || shipped,
-    });
+    };
+    order.cancellations.push(cancellation);
+    this.emit('shipment-order.cancelled', { shipmentOrderId: order.id, reference: order.reference, ...cancellation });
     this.allocateBackorders();
     return { kind: 'cancelled', order: viewOf(order) };
   }
@@ -339,10 +340,15 @@ export class WarehouseState {
     return order ? viewOf(order) : undefined;
   }
 
-  /** Shipment orders in creation order, filtered by reference and status. */
-  list(filter: { reference?: string; status?: ShipmentOrderStatus }): ShipmentOrder[] {
+  /**
+   * Shipment orders filtered by reference and status, in creation order; with `updatedSince` (epoch
+   * ms, inclusive) only those updated since then, ordered by `updatedAt` then id.
+   */
+  list(filter: { reference?: string; status?: ShipmentOrderStatus; updatedSince?: number }): ShipmentOrder[] {
     const records = filter.reference !== undefined ? [this.byReference.get(filter.reference)].filter((o): o is OrderRecord => o !== undefined) : [...this.orders.values()];
-    return records.map((o) => viewOf(o)).filter((o) => filter.status === undefined || o.status === filter.status);
+    const since = filter.updatedSince;
+    const views = records.map((o) => viewOf(o)).filter((o) => filter.status === undefined || o.status === filter.status);
+    return since === undefined ? views : views.filter((o) => Date.parse(o.updatedAt) >= since).sort(byUpdate);
   }
 
   /** Orders by status, shipments and stock, for `GET /_sandbox/state`. */
