@@ -62,7 +62,7 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tb-inventory-'));
   sandbox = await startSandbox({ outDir: dir, hubUrl: 'http://127.0.0.1:9' });
   const config = parse(fs.readFileSync(sandbox.configPath, 'utf8')) as Record<string, Record<string, unknown>>;
-  config['inventory'] = { ...config['inventory'], pushInterval: '300ms', channels: [{ connection: 'shop-main', sources: ['shop-main', 'web-store'], locations: ['wh-main'] }] };
+  config['inventory'] = { pushInterval: '300ms', channels: [{ connection: 'shop-main', sources: ['shop-main', 'web-store'], locations: ['wh-main'] }] };
   config['orderToCash'] = { ...config['orderToCash'], holds: [] };
   fs.writeFileSync(sandbox.configPath, stringify(config));
   hub = await startHub(resolveSettings({ config: sandbox.configPath, port: '0', data: path.join(dir, 'data'), bootstrapKey: key, logLevel: process.env.TB_TEST_LOG ?? 'error', leaseMs: '5000', pollMs: '20' }, {}));
@@ -147,5 +147,5 @@ describe('inventory', () => {
     }
     await waitFor(async () => (await shopifyShows('EDIT-1')).available === 13, { timeoutMs: 30_000, what: 'Shopify to catch up after the outage' });
     expect((await shopifyShows('EDIT-1')).updates - before).toBe(1);
-  });
+  }, 90_000);
 });

@@ -205,6 +205,9 @@ function itemBody(input: Omit<NewItem, 'itemCode'>): Record<string, unknown> {
   };
 }
 
+// A Customer is read from the list answer: its typed form needs no child rows.
+const customerLookUp = { parentFieldsOnly: true };
+
 const notFound = (error: unknown) => error instanceof TillbridgeError && error.code === 'erpnext_not_found';
 
 /** Customer, Item, Item Price and Bin operations. */
@@ -237,12 +240,13 @@ export function createCatalogOps(context: Context): { customers: CustomerOps; it
             ...(input.territory ? { territory: input.territory } : {}),
           }),
           signal,
+          customerLookUp,
         );
         return { customer: customerOf(result.doc, context), outcome: result.outcome };
       },
       get: async (name, signal) => customerOf(await resources.getDoc('Customer', name, signal), context),
       async find(reference, signal) {
-        const doc = await resources.findByReference('Customer', reference, signal);
+        const doc = await resources.findByReference('Customer', reference, signal, customerLookUp);
         return doc ? customerOf(doc, context) : null;
       },
     },

@@ -1,9 +1,9 @@
 import { permanentError } from '../../model/index.js';
 import type { Ensured, SubmittableOps } from './documents.js';
-import { chargeRows, salesInvoiceOf, type Charge, type SalesInvoice, type SalesInvoiceLine, type SellingContext } from './selling-docs.js';
+import { chargeRows, salesInvoiceOf, submitOnInsert, type Charge, type SalesInvoice, type SalesInvoiceLine, type SellingContext } from './selling-docs.js';
 import { frappeDate, frappeMoney } from './values.js';
 
-/** A credit note to create against a submitted Sales Invoice (draft; submit it with `salesInvoices.submit`). */
+/** A credit note to create against a submitted Sales Invoice (a draft to submit with `salesInvoices.submit`, unless `submit`). */
 export interface NewCreditNote {
   /** The hub's reference (e.g. the refund id), kept in the reference field: one credit note per reference. */
   reference: string;
@@ -28,6 +28,8 @@ export interface NewCreditNote {
   reason?: string;
   /** Also lower the Sales Order's billed amount (ERPNext's `update_billed_amount_in_sales_order`; default false, as in ERPNext). */
   updateOrderBilling?: boolean;
+  /** Create it submitted (docstatus 1) in the same call. Default: a draft. */
+  submit?: boolean;
 }
 
 /** What a credit note credits: invoice rows with positive quantities, and positive charge and discount amounts. */
@@ -217,6 +219,7 @@ export function creditNoteDoc(invoice: SalesInvoice, plan: CreditPlan, input: Ne
       plan.charges.map((c) => ({ ...c, amount: -c.amount })),
       invoice.currency,
     ),
+    ...submitOnInsert(input),
   };
 }
 

@@ -14,6 +14,7 @@ export {
   type FrappeFilter,
   type FrappeResources,
   type ListOptions as FrappeListOptions,
+  type LookUpOptions as FrappeLookUpOptions,
 } from './resources.js';
 export type { DocState as ErpnextDocState, Ensured as ErpnextEnsured, SubmittableOps as ErpnextSubmittableOps } from './documents.js';
 export type {
@@ -46,6 +47,7 @@ export type {
   SalesOrderOps as ErpnextSalesOrderOps,
   SellingTotals as ErpnextSellingTotals,
 } from './selling.js';
+export { createCustomerCache as createErpnextCustomerCache, isMissingCustomer as isMissingErpnextCustomer, type CustomerCache as ErpnextCustomerCache } from './customer-cache.js';
 export { creditedQuantities as erpnextCreditedQuantities, planCreditNote as planErpnextCreditNote, type CreditPlan as ErpnextCreditPlan, type NewCreditNote as NewErpnextCreditNote } from './credit-notes.js';
 export { planItemUpdate as planErpnextItemUpdate, type ItemUpdatePlan as ErpnextItemUpdatePlan, type RowQuantity as ErpnextRowQuantity } from './order-updates.js';
 export type {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { permanentError, TillbridgeError } from '../../model/index.js';
 import { unexpectedResponse, type HttpClient } from '../framework/index.js';
 import { excTypeOf, toErpnextError } from './errors.js';
+import { uniqueReferenceProbe } from './unique-reference.js';
 
 /** A Frappe document as the API answers it (`as_dict()`): field values by fieldname. */
 export type FrappeDoc = Record<string, unknown> & { name: string };
@@ -21,6 +22,15 @@ export interface ListOptions {
   /** e.g. "creation asc" (Frappe's default is the doctype's sort, usually "modified desc"). */
   orderBy?: string;
   signal?: AbortSignal;
+}
+
+/** How a look-up by reference reads the document it finds. */
+export interface LookUpOptions {
+  /**
+   * Take the document from the list answer (every parent field, no child tables): one call
+   * instead of a list and a read, for doctypes whose use needs no child rows (e.g. Customer).
+   */
+  parentFieldsOnly?: boolean;
 }
 
 /** The result of a retry-safe create: the document, and whether this call created it or found it. */
@@ -45,14 +55,25 @@ export interface FrappeResources {
   /** Cancels a submitted document (frappe.client.cancel); cancelling a cancelled one returns it. */
   cancelDoc(doctype: string, name: string, signal?: AbortSignal): Promise<FrappeDoc>;
   /** The document carrying this reference in the reference field, or null (a live one before a cancelled one). */
-  findByReference(doctype: string, reference: string, signal?: AbortSignal): Promise<FrappeDoc | null>;
+  findByReference(doctype: string, reference: string, signal?: AbortSignal, options?: LookUpOptions): Promise<FrappeDoc | null>;
   /**
    * The retry-safe create: looks the reference up first and creates only when absent. When the
    * answer to the create is lost (timeout, 5xx) it looks again before sending again, so a retry
-   * never makes a second document; if a race made one anyway, it is reported as the permanent
-   * error `erpnext_duplicate_reference` naming every document with the reference.
+   * never makes a second document. When the reference field is Unique on the doctype (read once
+   * from its meta), the database refuses a racing second create and the loser takes the winner's
+   * document; otherwise a look-up after the create catches a race, reported as the permanent
+   * error `erpnext_duplicate_reference` naming every document with the reference. A body with
+   * `docstatus: 1` is submitted by the same call (Frappe submits on insert).
    */
-  ensureDoc(doctype: string, reference: string, build: () => Record<string, unknown> | Promise<Record<string, unknown>>, signal?: AbortSignal): Promise<EnsureResult>;
+  ensureDoc(
+    doctype: string,
+    reference: string,
+    build: () => Record<string, unknown> | Promise<Record<string, unknown>>,
+    signal?: AbortSignal,
+    options?: LookUpOptions,
+  ): Promise<EnsureResult>;
+  /** True when the reference field is marked Unique on the doctype (read once per doctype; false when unknown). */
+  referenceIsUnique(doctype: string): Promise<boolean>;
   /**
    * Calls a whitelisted method (`/api/method/{method}`) and returns its `message` (undefined when
    * the method returns nothing: Frappe then answers `{}`). `retry: true` marks a POST safe to
@@ -115,9 +136,11 @@ export function createFrappeResources(options: { http: HttpClient; connectionId:
       return parsed.data.data as FrappeDoc[];
     });
 
-  const referenceMatches = async (doctype: string, reference: string, signal?: AbortSignal) => {
+  const referenceIsUnique = uniqueReferenceProbe(http, referenceField);
+
+  const referenceMatches = async (doctype: string, reference: string, signal?: AbortSignal, fields: readonly string[] = ['name', 'docstatus']) => {
     try {
-      return await listDocs(doctype, { filters: [[referenceField, '=', reference]], fields: ['name', 'docstatus'], limit: 0, orderBy: 'creation asc', ...withSignal(signal) });
+      return await listDocs(doctype, { filters: [[referenceField, '=', reference]], fields, limit: 0, orderBy: 'creation asc', ...withSignal(signal) });
     } catch (error) {
       if (excTypeOf(error) === 'DataError' && error instanceof Error && error.message.includes(referenceField)) {
         throw permanentError(
@@ -137,12 +160,13 @@ export function createFrappeResources(options: { http: HttpClient; connectionId:
       names,
     });
 
-  const findByReference = async (doctype: string, reference: string, signal?: AbortSignal) => {
-    const matches = await referenceMatches(doctype, reference, signal);
+  const findByReference = async (doctype: string, reference: string, signal?: AbortSignal, options: LookUpOptions = {}) => {
+    const matches = await referenceMatches(doctype, reference, signal, options.parentFieldsOnly ? ['*'] : undefined);
     const live = matches.filter((doc) => doc['docstatus'] !== 2);
     if (live.length > 1) throw duplicate(doctype, reference, live.map((d) => d.name));
     const chosen = live[0] ?? matches.at(-1);
-    return chosen ? getDoc(doctype, chosen.name, signal) : null;
+    if (!chosen) return null;
+    return options.parentFieldsOnly ? chosen : getDoc(doctype, chosen.name, signal);
   };
 
   const insertDoc = (doctype: string, doc: Record<string, unknown>, signal?: AbortSignal) =>
@@ -181,15 +205,20 @@ export function createFrappeResources(options: { http: HttpClient; connectionId:
       }
     },
     findByReference,
-    async ensureDoc(doctype, reference, build, signal) {
-      const existing = await findByReference(doctype, reference, signal);
+    referenceIsUnique,
+    async ensureDoc(doctype, reference, build, signal, options = {}) {
+      // Asked alongside the look-up: only the first create of a doctype waits for the answer.
+      const unique = referenceIsUnique(doctype);
+      const existing = await findByReference(doctype, reference, signal, options);
       if (existing) return { doc: existing, outcome: 'existing' };
       const body = { ...(await build()), [referenceField]: reference };
       for (let attempt = 1; ; attempt++) {
         try {
           const created = await insertDoc(doctype, body, signal);
-          const live = (await referenceMatches(doctype, reference, signal)).filter((doc) => doc['docstatus'] !== 2);
-          if (live.length > 1) throw duplicate(doctype, reference, live.map((d) => d.name));
+          if (!(await unique)) {
+            const live = (await referenceMatches(doctype, reference, signal)).filter((doc) => doc['docstatus'] !== 2);
+            if (live.length > 1) throw duplicate(doctype, reference, live.map((d) => d.name));
+          }
           return { doc: created, outcome: 'created' };
         } catch (error) {
           // With a Unique reference field, the loser of a race is refused: the winner is the document.
@@ -197,7 +226,7 @@ export function createFrappeResources(options: { http: HttpClient; connectionId:
           if (!raced && !isLostInFlight(error)) throw error;
           // The create may have been done before its answer was lost: look before sending it again.
           // When the look-up fails too, give up for now rather than create blindly.
-          const found = await findByReference(doctype, reference, signal);
+          const found = await findByReference(doctype, reference, signal, options);
           if (found) return { doc: found, outcome: 'existing' };
           if (raced || attempt >= maxAttempts) throw error;
         }

@@ -20,7 +20,7 @@ export interface Charge {
   amount: number;
 }
 
-/** A Sales Order to create (draft). */
+/** A Sales Order to create (a draft unless `submit`). */
 export interface NewSalesOrder {
   /** The hub's reference (e.g. the hub order id), kept in the reference field. */
   reference: string;
@@ -38,6 +38,8 @@ export interface NewSalesOrder {
   /** Shown as the customer's purchase order number (e.g. the channel's order number). */
   poNo?: string;
   warehouse?: string;
+  /** Create it submitted (docstatus 1) in the same call: Frappe submits a document inserted with docstatus 1. Default: a draft. */
+  submit?: boolean;
 }
 
 /** A Sales Order row. */
@@ -95,7 +97,7 @@ export interface LineSelection {
   rowName?: string;
 }
 
-/** A Delivery Note against a Sales Order (draft). */
+/** A Delivery Note against a Sales Order (a draft unless `submit`). */
 export interface NewDeliveryNote {
   reference: string;
   salesOrder: string;
@@ -104,6 +106,8 @@ export interface NewDeliveryNote {
   lines?: LineSelection[];
   /** Warehouse to ship from when the order row names none. */
   warehouse?: string;
+  /** Create it submitted (docstatus 1) in the same call: Frappe submits a document inserted with docstatus 1. Default: a draft. */
+  submit?: boolean;
 }
 
 /** A Delivery Note. */
@@ -121,7 +125,7 @@ export interface DeliveryNote {
   modified: string;
 }
 
-/** A Sales Invoice against a Sales Order (draft). */
+/** A Sales Invoice against a Sales Order (a draft unless `submit`). */
 export interface NewSalesInvoice {
   reference: string;
   salesOrder: string;
@@ -133,6 +137,8 @@ export interface NewSalesInvoice {
   /** Default: the order's charges and discount when the invoice bills the whole order, else none. */
   charges?: Charge[];
   discount?: number;
+  /** Create it submitted (docstatus 1) in the same call: Frappe submits a document inserted with docstatus 1. Default: a draft. */
+  submit?: boolean;
 }
 
 /** A Sales Invoice row. */
@@ -297,6 +303,11 @@ export function salesInvoiceOf(doc: FrappeDoc, context: SellingContext): SalesIn
     charges: chargesOf(wire.taxes, wire.currency, what),
     modified: wire.modified,
   };
+}
+
+/** `docstatus: 1` when the document is to be created submitted (Frappe submits on insert), else nothing (a draft). */
+export function submitOnInsert(input: { submit?: boolean }): { docstatus?: 1 } {
+  return input.submit ? { docstatus: 1 } : {};
 }
 
 /** Charges as ERPNext 'Actual' tax rows (amounts written exactly). */

@@ -16,6 +16,7 @@ import {
   type SalesOrder,
   type SalesOrderLine,
   type SellingContext,
+  submitOnInsert,
 } from './selling-docs.js';
 import { frappeDate, frappeMoney } from './values.js';
 
@@ -36,7 +37,7 @@ export type {
 
 /** Sales Orders (OrderSink). */
 export interface SalesOrderOps extends SubmittableOps<SalesOrder> {
-  /** Finds the order by reference, creating the draft only when absent. */
+  /** Finds the order by reference, creating it (a draft, or submitted with `submit`) only when absent. */
   ensure(input: NewSalesOrder, signal?: AbortSignal): Promise<Ensured<SalesOrder>>;
   /**
    * Lowers quantities of a submitted order's rows (partial cancellation; qty 0 removes a row) with
@@ -53,7 +54,7 @@ export interface DeliveryNoteOps extends SubmittableOps<DeliveryNote> {
 /** Sales Invoices, and credit notes against them. */
 export interface SalesInvoiceOps extends SubmittableOps<SalesInvoice> {
   ensure(input: NewSalesInvoice, signal?: AbortSignal): Promise<Ensured<SalesInvoice>>;
-  /** Creates (once per reference) a draft credit note: a return Sales Invoice against a submitted one, never crediting more than was billed. */
+  /** Creates (once per reference) a credit note, a draft unless `submit`: a return Sales Invoice against a submitted one, never crediting more than was billed. */
   ensureCreditNote(input: NewCreditNote, signal?: AbortSignal): Promise<Ensured<SalesInvoice>>;
 }
 
@@ -121,6 +122,7 @@ export function createSellingOps(context: SellingContext): { salesOrders: SalesO
               ...(line.deliveryDate ? { delivery_date: frappeDate(line.deliveryDate) } : {}),
             })),
             taxes: chargeRows(input.charges ?? [], input.currency),
+            ...submitOnInsert(input),
           }),
           signal,
         );
@@ -154,6 +156,7 @@ export function createSellingOps(context: SellingContext): { salesOrders: SalesO
                 against_sales_order: order.name,
                 so_detail: line.rowName,
               })),
+              ...submitOnInsert(input),
             };
           },
           signal,
@@ -196,6 +199,7 @@ export function createSellingOps(context: SellingContext): { salesOrders: SalesO
                 ...(line.warehouse ? { warehouse: line.warehouse } : {}),
               })),
               taxes: chargeRows(charges, order.currency),
+              ...submitOnInsert(input),
             };
           },
           signal,

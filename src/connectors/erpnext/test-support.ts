@@ -52,3 +52,15 @@ export async function setup(options: ErpnextEmulatorOptions = {}, settings: Part
   };
   return { emulator, erp, state, sandbox };
 }
+
+/** A fetch that records each call as "METHOD /path" (path decoded), for tests that count calls. */
+export function countingFetch(inner: typeof fetch = fetch): { fetch: typeof fetch; calls: string[]; writes: () => string[]; withoutMeta: () => string[] } {
+  const calls: string[] = [];
+  const counted: typeof fetch = async (input, init) => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    calls.push(`${init?.method ?? (input instanceof Request ? input.method : 'GET')} ${decodeURIComponent(url.pathname)}`);
+    return inner(input, init);
+  };
+  const withoutMeta = () => calls.filter((call) => !call.endsWith('/frappe.desk.form.load.getdoctype'));
+  return { fetch: counted, calls, writes: () => calls.filter((call) => !call.startsWith('GET ')), withoutMeta };
+}

@@ -22,8 +22,9 @@ export interface StockDeps {
   dialect: 'sqlite' | 'postgres';
 }
 
-/** Notes that a SKU's availability changed; the first change of a burst schedules one push after the interval. */
+/** Notes that a SKU's availability changed; the first change of a burst schedules one push after the interval (none without channels). */
 export async function stockChanged(tx: HandlerTransaction, deps: StockDeps, sku: string): Promise<void> {
+  if (deps.config.channels.length === 0) return;
   if (await markInventoryPending(tx.db, sku, tx.now)) {
     tx.emit(inventoryPush, { sku }, { subject: sku, orderingKey: `inventory:${sku}`, availableAt: tx.now + deps.config.pushInterval });
   }

@@ -1,5 +1,6 @@
 import { permanentError, type Order } from '../../model/index.js';
 import type { ErpnextClient } from '../../connectors/index.js';
+import { createErpnextCustomerCache } from '../../connectors/erpnext/index.js';
 import type { ErpPort, LineQuantity } from '../../flows/index.js';
 
 /** Accounts order charges are booked to (full ERPNext account names, e.g. "Sales Tax - TR"). */
@@ -29,53 +30,54 @@ function selection(lines: readonly LineQuantity[]) {
   return lines.map((l) => ({ itemCode: l.sku, qty: l.quantity }));
 }
 
+/** How many customers the port remembers by reference (the least recently used forgotten first). */
+const customerCacheSize = 10_000;
+
 /**
  * ERPNext as order-to-cash's ErpPort: a Customer and a Sales Order per hub order (found by the hub's
  * reference before anything is created), Delivery Notes per shipment, one Sales Invoice, credit
- * notes for returns — each created once and submitted.
+ * notes for returns — each created once, submitted by the call that creates it.
  */
 export function erpnextPortOf(connectionId: string, client: ErpnextClient, accounts: ErpAccounts): ErpPort {
-  // Orders of one customer book concurrently (each order has its own ordering key); without a
-  // Unique reference field in ERPNext, two look-ups could both miss and create the Customer twice,
-  // so concurrent bookings of one customer share one ensure.
-  const customers = new Map<string, Promise<{ name: string }>>();
-  const ensureCustomer = (order: Order, signal: AbortSignal): Promise<{ name: string }> => {
-    const input = customerOf(order);
-    const pending = customers.get(input.reference);
-    if (pending) return pending;
-    const created = client.customers.ensure(input, signal).then(({ customer }) => customer);
-    customers.set(input.reference, created);
-    const forget = () => void customers.delete(input.reference);
-    created.then(forget, forget);
-    return created;
-  };
+  // A returning customer's name is remembered, so booking its order costs no customer call; orders
+  // of one customer book concurrently (each order has its own ordering key), so concurrent first
+  // bookings of one customer share one look-up instead of racing to create it.
+  const customers = createErpnextCustomerCache(client.customers, { capacity: customerCacheSize });
   return {
     connectionId,
     system: 'erpnext',
     async bookSalesOrder({ reference, order, company, lineWarehouses }, signal) {
-      const customer = await ensureCustomer(order, signal);
       const date = order.placedAt.slice(0, 10);
-      const ensured = await client.salesOrders.ensure(
-        {
-          reference,
-          customer: customer.name,
-          currency: order.currency,
-          transactionDate: date,
-          deliveryDate: date,
-          lines: order.lines.map((line) => ({ itemCode: line.sku, qty: line.quantity, rate: line.unitPrice, ...(lineWarehouses[line.lineId] ? { warehouse: lineWarehouses[line.lineId]! } : {}) })),
-          charges: chargesOf(order, accounts),
-          discount: order.totals.discount,
-          poNo: order.number ?? order.externalId,
-          ...(company ? { company } : {}),
-        },
+      const { customer, ensured } = await customers.withCustomer(
+        customerOf(order),
+        async (customer) => ({
+          customer,
+          ensured: await client.salesOrders.ensure(
+            {
+              reference,
+              customer,
+              currency: order.currency,
+              transactionDate: date,
+              deliveryDate: date,
+              lines: order.lines.map((line) => ({ itemCode: line.sku, qty: line.quantity, rate: line.unitPrice, ...(lineWarehouses[line.lineId] ? { warehouse: lineWarehouses[line.lineId]! } : {}) })),
+              charges: chargesOf(order, accounts),
+              discount: order.totals.discount,
+              poNo: order.number ?? order.externalId,
+              ...(company ? { company } : {}),
+              submit: true,
+            },
+            signal,
+          ),
+        }),
         signal,
       );
+      // A draft found by reference (made by an earlier version, or by hand) is submitted here.
       const submitted = ensured.doc.state === 'draft' ? await client.salesOrders.submit(ensured.doc.name, signal) : ensured.doc;
       if (submitted.state === 'cancelled') throw permanentError('erp_sales_order_cancelled', `Sales Order ${submitted.name} for ${reference} was cancelled in ERPNext`);
       if (submitted.grandTotal !== order.totals.total) {
         throw permanentError('erp_total_mismatch', `Sales Order ${submitted.name} totals ${submitted.grandTotal} in ERPNext, the order ${order.totals.total} (${order.currency} minor units)`);
       }
-      return { salesOrder: submitted.name, customer: customer.name };
+      return { salesOrder: submitted.name, customer };
     },
     async cancelSalesOrder(salesOrder, signal) {
       await client.salesOrders.cancel(salesOrder, signal);
@@ -90,12 +92,12 @@ export function erpnextPortOf(connectionId: string, client: ErpnextClient, accou
       await client.salesOrders.updateItems(salesOrder, rows, signal);
     },
     async deliver({ reference, salesOrder, lines, postingDate }, signal) {
-      const ensured = await client.deliveryNotes.ensure({ reference, salesOrder, postingDate, lines: selection(lines) }, signal);
+      const ensured = await client.deliveryNotes.ensure({ reference, salesOrder, postingDate, lines: selection(lines), submit: true }, signal);
       const doc = ensured.doc.state === 'draft' ? await client.deliveryNotes.submit(ensured.doc.name, signal) : ensured.doc;
       return { deliveryNote: doc.name };
     },
     async invoice({ reference, salesOrder, postingDate }, signal) {
-      const ensured = await client.salesInvoices.ensure({ reference, salesOrder, postingDate }, signal);
+      const ensured = await client.salesInvoices.ensure({ reference, salesOrder, postingDate, submit: true }, signal);
       const doc = ensured.doc.state === 'draft' ? await client.salesInvoices.submit(ensured.doc.name, signal) : ensured.doc;
       return { salesInvoice: doc.name };
     },
@@ -110,6 +112,7 @@ export function erpnextPortOf(connectionId: string, client: ErpnextClient, accou
           charges: tax > 0 ? [{ account: accounts.tax, description: 'Tax', amount: tax }] : [],
           ...(shipping > 0 ? { shipping, shippingAccount: accounts.shipping } : {}),
           ...(reason ? { reason } : {}),
+          submit: true,
         },
         signal,
       );

@@ -45,7 +45,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const stock = Object.fromEntries(sandboxCatalog.map((p) => [p.sku, 100]));
   const shopify = await startShopifyEmulator({ webhookUrl: webhookUrl('shopify', 'shop-main') });
   const stripe = await startStripeEmulator({ webhookUrl: webhookUrl('stripe', 'stripe-main') });
-  const erpnext = await startErpnextEmulator({ webhookUrl: webhookUrl('erpnext', 'erp-main') });
+  // The reference field is Unique, as the ERPNext guide asks retailers to set it up.
+  const erpnext = await startErpnextEmulator({ webhookUrl: webhookUrl('erpnext', 'erp-main'), uniqueReference: true });
   const warehouse = await startWarehouseEmulator({ webhookUrl: webhookUrl('warehouse', 'wh-main'), stock });
   const systems: SandboxSystem[] = [
     { id: 'shop-main', system: 'shopify', emulator: shopify, credentials: { ...shopify.credentials }, settings: { shopDomain: shopify.shopDomain, baseUrl: shopify.url, pollIntervalMs: 30_000 } },
@@ -81,6 +82,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         { reasons: ['damaged'], mode: 'return-then-refund', disposition: 'write-off' },
         { reasons: ['*'], mode: 'return-then-refund', disposition: 'restock' },
       ],
+    },
+    inventory: {
+      locations: [{ id: 'wh-main', name: 'Main warehouse (3PL)', safetyStock: 2 }],
+      channels: [{ connection: 'shop-main', sources: ['shop-main', 'web-store'], locations: ['wh-main'] }],
+      pushInterval: '1s',
     },
   };
   const configPath = path.join(options.outDir, 'tillbridge.config.yaml');

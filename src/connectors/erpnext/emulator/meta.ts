@@ -11,6 +11,8 @@ export interface FieldDef {
   reqd?: boolean;
   default?: string | number;
   allowOnSubmit?: boolean;
+  /** Marked Unique: the database refuses a second document with the same value. */
+  unique?: boolean;
 }
 
 /** How a doctype names new documents. */
@@ -400,11 +402,12 @@ const doctypeList: DocTypeMeta[] = [
 /** Doctypes the hub writes, which carry the reference custom field. */
 export const referenceDoctypes = ['Customer', 'Item', 'Item Price', 'Sales Order', 'Delivery Note', 'Sales Invoice', 'Payment Entry', 'Journal Entry'];
 
-/** The emulator's doctypes; the reference custom field (when configured) is appended to the hub's doctypes. */
-export function buildMeta(referenceField: string | null): Map<string, DocTypeMeta> {
+/** The emulator's doctypes; the reference custom field (when configured, Unique or not) is appended to the hub's doctypes. */
+export function buildMeta(referenceField: string | null, uniqueReference = false): Map<string, DocTypeMeta> {
   const metas = new Map<string, DocTypeMeta>();
   for (const meta of doctypeList) {
-    const withCustom = referenceField && referenceDoctypes.includes(meta.name) ? [...meta.fields, data(referenceField, { label: 'Tillbridge Reference' })] : meta.fields;
+    const custom = referenceField ? data(referenceField, { label: 'Tillbridge Reference', ...(uniqueReference ? { unique: true } : {}) }) : undefined;
+    const withCustom = custom && referenceDoctypes.includes(meta.name) ? [...meta.fields, custom] : meta.fields;
     metas.set(meta.name, { ...meta, fields: withCustom });
   }
   return metas;

@@ -3,6 +3,7 @@ import { parse as losslessParse, stringify as losslessStringify } from 'lossless
 import { signaturesEqual } from '../../framework/index.js';
 import { updateChildQtyRateMethod } from '../order-updates.js';
 import { FrappeException, frappeErrorBody, frappeThrow } from './errors.js';
+import { metaBundle } from './form-meta.js';
 import type { ListQuery } from './query.js';
 import type { DocumentStore } from './store.js';
 import { updateChildQtyRate } from './update-items.js';
@@ -61,8 +62,8 @@ function parseJsonObject(text: string): Record<string, unknown> {
 
 /**
  * Frappe's REST API v1: token (or Basic) auth, `/api/resource/{doctype}[/{name}]` for list, read,
- * insert, save and delete, and `/api/method/…` for the logged-in user, versions, submit, cancel and
- * Update Items (update_child_qty_rate).
+ * insert, save and delete, and `/api/method/…` for the logged-in user, versions, a doctype's meta
+ * (getdoctype), submit, cancel and Update Items (update_child_qty_rate).
  */
 export function registerFrappeRoutes(app: FastifyInstance, options: FrappeRouteOptions): void {
   const { store } = options;
@@ -114,6 +115,16 @@ export function registerFrappeRoutes(app: FastifyInstance, options: FrappeRouteO
     const doc = typeof body['doc'] === 'string' ? parseJsonObject(body['doc']) : ((body['doc'] ?? {}) as Record<string, unknown>);
     const submitted = store.update(String(doc['doctype'] ?? ''), String(doc['name'] ?? ''), { ...doc, docstatus: 1 });
     return answer(reply, 'POST', { message: store.wire(submitted) });
+  });
+  app.route({
+    method: ['GET', 'POST'],
+    url: '/api/method/frappe.desk.form.load.getdoctype',
+    handler: async (request, reply) => {
+      const args = { ...(request.query as Record<string, unknown>), ...bodyOf(request) };
+      const doctype = typeof args['doctype'] === 'string' ? args['doctype'] : '';
+      if (!doctype) return frappeThrow('TypeError', "getdoctype() missing 1 required positional argument: 'doctype'", { status: 500 });
+      return sendJson(reply, 200, { docs: metaBundle(store.options.metas, doctype), user_settings: '{}' });
+    },
   });
   app.post(`/api/method/${updateChildQtyRateMethod}`, async (request, reply) => {
     updateChildQtyRate(store, bodyOf(request));

@@ -103,7 +103,7 @@ export async function startErpnextEmulator(options: ErpnextEmulatorOptions = {})
     },
   });
 
-  const metas = buildMeta(referenceField);
+  const metas = buildMeta(referenceField, options.uniqueReference ?? false);
   const onEvent = (doctype: string, event: DocEvent, doc: Doc) => {
     const topic = `${doctype}:${event}`;
     if (seeding || !webhookEvents.has(topic)) return;
