@@ -9,6 +9,7 @@ import { createDispatcher, createMessage, defineMessageType, handlerFor, writeTo
 import { webhookBench } from './webhooks.js';
 import { benchKey, startBenchHub } from './hub-process.js';
 import { formatOrderToCash, orderToCashBench, orderToCashOptionsFromEnv } from './order-to-cash.js';
+import { formatInventory, inventoryBench, inventoryOptionsFromEnv } from './inventory.js';
 import { countMessagesByStatus, createScratchDatabase, migrateToLatest, openStore, postgresProblem } from '../src/store/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -120,9 +121,17 @@ async function orderToCashSection() {
   process.stdout.write(`\n${formatOrderToCash(result).join('\n')}\n`);
 }
 
+async function inventorySection() {
+  const options = inventoryOptionsFromEnv();
+  process.stderr.write(`bench: sqlite inventory (${options.events} events, then ${options.rate} events/s for ${options.seconds} s, against the Shopify emulator)…\n`);
+  const result = await inventoryBench({ ...options, log: (line) => process.stderr.write(`${line}\n`) });
+  process.stdout.write(`\n${formatInventory(result).join('\n')}\n`);
+}
+
 async function main() {
-  // BENCH_ONLY=o2c runs only the order-to-cash section.
+  // BENCH_ONLY=o2c runs only the order-to-cash section, BENCH_ONLY=inventory only the inventory one.
   if (process.env.BENCH_ONLY === 'o2c') return orderToCashSection();
+  if (process.env.BENCH_ONLY === 'inventory') return inventorySection();
   const rows: string[][] = [];
   const notes: string[] = [];
   const pgProblem = await postgresProblem();
@@ -190,6 +199,7 @@ async function main() {
   for (const row of rows) process.stdout.write(`${line(row)}\n`);
   for (const note of notes) process.stdout.write(`${note}\n`);
   await orderToCashSection();
+  await inventorySection();
 }
 
 main().catch((error: unknown) => {

@@ -3,3 +3,4 @@ export { publishedEvents } from './published-events.js';
 export * from './subscriptions/index.js';
 export * from './inbound/index.js';
 export * from './inventory/index.js';
+export * from './catalog/index.js';

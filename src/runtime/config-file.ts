@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { InventoryConfig, OrderToCashConfig } from '../flows/index.js';
+import { CatalogConfig, InventoryConfig, OrderToCashConfig } from '../flows/index.js';
 
 const connectionId = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const secretReference = z
@@ -17,12 +17,13 @@ export const ConnectionConfig = z.object({
 });
 export type ConnectionConfig = z.infer<typeof ConnectionConfig>;
 
-/** The configuration file: connections, order-to-cash (routing, holds, payments, returns, SLAs) and inventory (locations, channel allocation). */
+/** The configuration file: connections, order-to-cash (routing, holds, payments, returns, SLAs), inventory (locations, channel allocation) and the catalog (sources, merge rules, approval, channel mappings). */
 export const HubConfig = z
   .object({
     connections: z.array(ConnectionConfig).default([]),
     orderToCash: OrderToCashConfig.prefault({}),
     inventory: InventoryConfig.prefault({}),
+    catalog: CatalogConfig.prefault({}),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
@@ -42,6 +43,12 @@ export const HubConfig = z
     }
     config.inventory.channels.forEach((channel, i) => {
       if (!seen.has(channel.connection)) ctx.addIssue({ code: 'custom', path: ['inventory', 'channels', i, 'connection'], message: `names connection ${channel.connection}, which is not configured` });
+    });
+    config.catalog.channels.forEach((channel, i) => {
+      if (!seen.has(channel.connection)) ctx.addIssue({ code: 'custom', path: ['catalog', 'channels', i, 'connection'], message: `names connection ${channel.connection}, which is not configured` });
+    });
+    config.catalog.sources.forEach((source, i) => {
+      if (source.connection !== undefined && !seen.has(source.connection)) ctx.addIssue({ code: 'custom', path: ['catalog', 'sources', i, 'connection'], message: `names connection ${source.connection}, which is not configured` });
     });
   });
 export type HubConfig = z.infer<typeof HubConfig>;

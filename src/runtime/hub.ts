@@ -1,8 +1,9 @@
 import pino, { type Logger } from 'pino';
 import { newId, systemClock, type Clock } from '../model/index.js';
-import { createInboundRecorder, createInventory, createOrderIntake, createOrderToCash, createWebhookReceiver, interpretInbound, withSubscriptions, type Inventory, type InventoryConfig, type OrderIntake, type OrderToCash, type OrderToCashConfig } from '../flows/index.js';
+import { createCatalog, createInboundRecorder, createInventory, createOrderIntake, createOrderToCash, createWebhookReceiver, interpretInbound, withSubscriptions, type Catalog, type CatalogConfig, type Inventory, type InventoryConfig, type OrderIntake, type OrderToCash, type OrderToCashConfig } from '../flows/index.js';
 import type { WarehouseSettings } from '../connectors/index.js';
 import { inventoryPortsFromConnections, skuResolverFor } from './inventory-ports/index.js';
+import { catalogPortsFromConnections } from './catalog-ports/index.js';
 import type { ConnectorDefinition, Connections } from '../connectors/index.js';
 import { connectionsFromConfig } from './connections.js';
 import { orderPortsFromConnections } from './order-ports/index.js';
@@ -38,6 +39,11 @@ export function inventoryFor(deps: { store: Store; clock: Clock; connections: Co
   return createInventory({ store: deps.store, clock: deps.clock, newId, config: deps.config, port: inventoryPortsFromConnections(deps.connections, deps.store, now), skuOf: skuResolverFor(deps.connections) });
 }
 
+/** The product master over the configured connections: ERP sources in, channels published to. */
+export function catalogFor(deps: { store: Store; clock: Clock; connections: Connections; config: CatalogConfig }): Catalog {
+  return createCatalog({ store: deps.store, clock: deps.clock, newId, config: deps.config, port: catalogPortsFromConnections(deps.connections) });
+}
+
 /** The stock locations the connections name (each warehouse connection's location). */
 function connectionLocations(connections: Connections) {
   return [...connections.values()]
@@ -46,8 +52,9 @@ function connectionLocations(connections: Connections) {
 }
 
 /** The message handlers every hub runs, with published events fanned out to event subscriptions. */
-export function coreHandlers(deps: { store: Store; clock: Clock; connections: Connections; intake: OrderIntake; orderToCash: OrderToCash; inventory: Inventory }): HandlerRegistration[] {
-  return withSubscriptions([...deps.orderToCash.handlers, ...deps.inventory.handlers, interpretInbound({ ...deps, newId, sinks: [deps.inventory.sink] })], deps);
+export function coreHandlers(deps: { store: Store; clock: Clock; connections: Connections; intake: OrderIntake; orderToCash: OrderToCash; inventory: Inventory; catalog?: Catalog | undefined }): HandlerRegistration[] {
+  const catalog = deps.catalog ? { handlers: deps.catalog.handlers, sinks: [deps.catalog.sink] } : { handlers: [], sinks: [] };
+  return withSubscriptions([...deps.orderToCash.handlers, ...deps.inventory.handlers, ...catalog.handlers, interpretInbound({ ...deps, newId, sinks: [deps.inventory.sink, ...catalog.sinks] })], deps);
 }
 
 /** Starts the hub: store, migrations, dispatcher and HTTP gateway. */
@@ -76,9 +83,10 @@ export async function startHub(
   const inventory = inventoryFor({ store, clock, connections, config: config.inventory });
   await inventory.registerLocations(connectionLocations(connections));
   const orderToCash = orderToCashFor({ store, clock, connections, config: config.orderToCash, intake, inventory });
+  const catalog = catalogFor({ store, clock, connections, config: config.catalog });
   const dispatcher = createDispatcher({
     store,
-    handlers: options.handlers ?? coreHandlers({ store, clock, connections, intake, orderToCash, inventory }),
+    handlers: options.handlers ?? coreHandlers({ store, clock, connections, intake, orderToCash, inventory, catalog }),
     clock,
     newId,
     leaseMs: settings.leaseMs,
@@ -112,9 +120,11 @@ export async function startHub(
     connections,
     orderToCash,
     inventory,
+    catalog,
     onEnqueued: () => {
       dispatcher.notify('critical');
       dispatcher.notify('standard');
+      dispatcher.notify('bulk');
     },
     isReady: async () => (await store.ping()) && (await isMigrated(store)),
     onReplayed: () => {

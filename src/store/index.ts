@@ -107,5 +107,6 @@ export {
 } from './workflows/runs.js';
 export { recordWorkflowStep, getWorkflowStep, listWorkflowSteps, type WorkflowStepRow, type NewWorkflowStepRow } from './workflows/steps.js';
 export { setReservations, listReservations, releaseReservations, consumeReservations, type StockReservationRow } from './workflows/reservations.js';
-export { initLineQuantities, listLineQuantities, addLineQuantities, type LineQuantitiesRow } from './orders/line-quantities.js';
+export { initLineQuantities, listLineQuantities, addLineQuantities, listOrdersHeldForSku, type LineQuantitiesRow } from './orders/line-quantities.js';
 export * from './inventory/index.js';
+export * from './catalog/index.js';

@@ -9,6 +9,7 @@ import { subscriptionsMigration } from './migrations/0005-subscriptions.js';
 import { connectorsMigration } from './migrations/0006-connectors.js';
 import { workflowsMigration } from './migrations/0007-workflows.js';
 import { inventoryMigration } from './migrations/0008-inventory.js';
+import { catalogMigration } from './migrations/0009-catalog.js';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -20,6 +21,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0006-connectors': connectorsMigration(),
     '0007-workflows': workflowsMigration(),
     '0008-inventory': inventoryMigration(),
+    '0009-catalog': catalogMigration(),
   };
 }
 

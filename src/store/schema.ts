@@ -314,6 +314,55 @@ export interface InventoryPendingTable {
   since: number;
 }
 
+/** The product master of a SKU: the sources' fields merged by rule, its approval status and version. JSON as text. */
+export interface ProductsTable {
+  sku: string;
+  title: string;
+  description: string | null;
+  /** JSON object of attribute name → string, number or boolean. */
+  attributes: string;
+  /** JSON array of { url, alt? }. */
+  images: string;
+  /** JSON array of { currency, amount (minor units), channel?, compareAt? }. */
+  prices: string;
+  /** draft | approved | archived | deleted. */
+  status: string;
+  version: number;
+  /** Hash of the merged content (not the status), so a source repeating itself changes nothing. */
+  content_hash: string;
+  approved_at: number | null;
+  approved_by: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** What one source (the ERP, a PIM, the API) last gave for a SKU, kept so the merge can be recomputed by rule. */
+export interface ProductSourcesTable {
+  sku: string;
+  source: string;
+  /** JSON of the fields this source supplies (title, description, attributes, images, prices, archived). */
+  fields: string;
+  updated_at: number;
+}
+
+/** A SKU's publication in one channel: its status there, the channel's ids and the hash of what it shows. */
+export interface ProductPublicationsTable {
+  connection_id: string;
+  sku: string;
+  /** pending | published | failed | unpublished | deleted. */
+  status: string;
+  external_id: string | null;
+  /** JSON of the channel's ids (e.g. Shopify productId, variantId, inventoryItemId, handle). */
+  external_ids: string | null;
+  inventory_item_id: string | null;
+  /** Hash of the mapped listing the channel shows; null while it shows none. */
+  published_hash: string | null;
+  published_version: number | null;
+  published_at: number | null;
+  error: string | null;
+  updated_at: number;
+}
+
 /** The whole database as Kysely sees it. */
 export interface Schema {
   orders: OrdersTable;
@@ -342,4 +391,7 @@ export interface Schema {
   locations: LocationsTable;
   inventory_channel_levels: InventoryChannelLevelsTable;
   inventory_pending: InventoryPendingTable;
+  products: ProductsTable;
+  product_sources: ProductSourcesTable;
+  product_publications: ProductPublicationsTable;
 }

@@ -77,7 +77,7 @@ export type { ErpnextSeed, SeedItem as ErpnextSeedItem } from './emulator/seed.j
 /**
  * ERPNext / Frappe v15 over its REST API: customers, sales orders, deliveries, invoices, payments
  * and journal entries out (created once per hub reference, then submitted or cancelled); items
- * and stock levels in by signed webhook (Bin, Item) and by reading Items, Item Prices and Bins.
+ * prices and stock levels in by signed webhook (Bin, Item, Item Price) and by polling them.
  */
 export const erpnextConnector = defineConnector<ErpnextSettings, ErpnextSecrets, ErpnextClient>({
   system: 'erpnext',
@@ -104,7 +104,7 @@ export const erpnextConnector = defineConnector<ErpnextSettings, ErpnextSecrets,
       },
       interpret: (topic, payload) => interpretErpnextEvent(topic, payload, settings),
       ...(settings.pollIntervalMs !== undefined
-        ? { pollers: [modifiedPoller(client, 'Bin', settings.pollIntervalMs), modifiedPoller(client, 'Item', settings.pollIntervalMs, { fullDocuments: true })] }
+        ? { pollers: [modifiedPoller(client, 'Bin', settings.pollIntervalMs), modifiedPoller(client, 'Item', settings.pollIntervalMs, { fullDocuments: true }), modifiedPoller(client, 'Item Price', settings.pollIntervalMs)] }
         : {}),
       health: () => client.health(),
     };

@@ -52,10 +52,15 @@ describe('ERPNext mapping', () => {
     expect(interpretErpnextEvent('Item:on_trash', item('"item_name": "Tee red M"'), settings)[0]).toMatchObject({ kind: 'product', deleted: true });
   });
 
-  it('reads an Item Price exactly in minor units, but interprets its webhook to nothing (no price event in the model)', () => {
+  it('reads an Item Price exactly in minor units; a selling price interprets to a price event, a buying one to nothing', () => {
     const price = (rate: string, currency = 'USD') =>
       `{"event": "on_update", "doc": {"name": "a1b2c3d4e5", "modified": "2026-11-26 10:15:00.000000", "item_code": "SOCKS-3PK", "price_list": "Standard Selling", "price_list_rate": ${rate}, "currency": "${currency}", "valid_from": "2026-11-01", "doctype": "Item Price"}}`;
-    expect(interpretErpnextEvent('Item Price:on_update', price('12.99'), settings)).toEqual([]);
+    expect(interpretErpnextEvent('Item Price:on_update', price('12.99'), settings)).toEqual([
+      { kind: 'price', price: { sku: 'SOCKS-3PK', channel: 'default', currency: 'USD', amount: 1299, validFrom: '2026-11-01T00:00:00Z' }, priceList: 'Standard Selling' },
+    ]);
+    expect(interpretErpnextEvent('Item Price:on_trash', price('12.99'), settings)[0]).toMatchObject({ kind: 'price', deleted: true });
+    const buying = price('8.00').replace('"doctype": "Item Price"', '"selling": 0, "buying": 1, "doctype": "Item Price"');
+    expect(interpretErpnextEvent('Item Price:on_update', buying, settings)).toEqual([]);
     expect(priceFromItemPrice(webhookDocument(price('12.99')), 'shop-main', settings)).toEqual({ sku: 'SOCKS-3PK', channel: 'shop-main', currency: 'USD', amount: 1299, validFrom: '2026-11-01T00:00:00Z' });
     expect(priceFromItemPrice(webhookDocument(price('1500.0', 'JPY')), 'default', settings).amount).toBe(1500);
     expect(priceFromItemPrice(webhookDocument(price('90071992547409.91')), 'default', settings).amount).toBe(9007199254740991);

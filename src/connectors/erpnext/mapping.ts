@@ -51,6 +51,7 @@ export const ItemPriceDoc = z.looseObject({
   currency: optionalText,
   valid_from: optionalText,
   valid_upto: optionalText,
+  selling: Flag,
 });
 
 /** Parses a webhook body without rounding numbers (lossless) and returns the document in it. */
@@ -164,8 +165,7 @@ export function productFromItem(doc: unknown, settings: InterpretSettings, delet
 }
 
 /**
- * An Item Price → the canonical price of the SKU in `channel` (for flows that read prices; the
- * inbound event model has no price event, so webhooks of Item Price interpret to nothing).
+ * An Item Price → the canonical price of the SKU in `channel`.
  */
 export function priceFromItemPrice(doc: unknown, channel: string, settings: InterpretSettings): Price {
   const price = parseDoc(ItemPriceDoc, doc, 'Item Price');
@@ -181,15 +181,27 @@ export function priceFromItemPrice(doc: unknown, channel: string, settings: Inte
 }
 
 /**
+ * An Item Price of a selling price list → a price event of the SKU (channel "default"; the
+ * catalog decides which channels a price list prices); a buying price → nothing.
+ */
+export function priceEventFromItemPrice(doc: unknown, settings: InterpretSettings, deleted = false): InboundEvent[] {
+  const price = parseDoc(ItemPriceDoc, doc, 'Item Price');
+  if (price.selling === 0) return [];
+  return [{ kind: 'price', price: priceFromItemPrice(doc, 'default', settings), priceList: price.price_list, ...(deleted ? { deleted: true } : {}) }];
+}
+
+/**
  * Interprets a verified webhook (topic `DocType:event`): Bin changes → inventory-level; Item
- * changes → product (on_trash → deleted); Item Price and other topics → nothing.
+ * changes → product (on_trash → deleted); selling Item Prices → price (on_trash → deleted);
+ * other topics → nothing.
  */
 export function interpretErpnextEvent(topic: string, payload: string, settings: InterpretSettings): InboundEvent[] {
   const separator = topic.lastIndexOf(':');
   const doctype = topic.slice(0, separator);
   const event = topic.slice(separator + 1);
-  if (doctype !== 'Bin' && doctype !== 'Item') return [];
+  if (doctype !== 'Bin' && doctype !== 'Item' && doctype !== 'Item Price') return [];
   const doc = webhookDocument(payload);
   if (doctype === 'Bin') return event === 'on_trash' ? [] : [inventoryLevelFromBin(doc, settings)];
+  if (doctype === 'Item Price') return priceEventFromItemPrice(doc, settings, event === 'on_trash');
   return productFromItem(doc, settings, event === 'on_trash');
 }

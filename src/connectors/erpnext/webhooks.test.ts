@@ -84,7 +84,7 @@ describe('ERPNext webhooks from the emulator', () => {
     expect(identifyErpnextWebhook(first!.raw, first!.headers).dedupKey).toBe(stockSet!.dedupKey);
   });
 
-  it('sends Item and Item Price changes: the Item maps to a product, the price to nothing; no URL, no sends', async () => {
+  it('sends Item and Item Price changes: the Item maps to a product, the price to a price event; no URL, no sends', async () => {
     const hook = await receiver();
     const { emulator, erp, sandbox, state } = await setup({ webhookUrl: hook.url });
     const settings = ErpnextSettings.parse({ baseUrl: emulator.url, company: emulator.company });
@@ -103,7 +103,7 @@ describe('ERPNext webhooks from the emulator', () => {
         },
       ],
     });
-    expect(price).toMatchObject({ topic: 'Item Price:on_update', events: [] });
+    expect(price).toMatchObject({ topic: 'Item Price:on_update', events: [{ kind: 'price', price: { sku: 'BEANIE-GRN', channel: 'default', currency: 'USD', amount: 1999 }, priceList: 'Standard Selling' }] });
 
     await sandbox('webhooks', { url: null });
     await erp.items.update('BEANIE-GRN', { disabled: true });

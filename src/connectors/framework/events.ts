@@ -5,6 +5,7 @@ import {
   Order,
   PaymentTransaction,
   Payout,
+  Price,
   Product,
   Quantity,
   RefundLine,
@@ -75,6 +76,15 @@ const ProductEvent = z.object({
   deleted: z.boolean().optional(),
 });
 
+/** A selling price of a SKU as the ERP (or a pricing system) now has it, from a named price list; `deleted` when withdrawn. */
+const PriceEvent = z.object({
+  kind: z.literal('price'),
+  price: Price,
+  /** The system's price list the price belongs to (e.g. ERPNext "Standard Selling"). */
+  priceList: z.string().min(1).optional(),
+  deleted: z.boolean().optional(),
+});
+
 /** Stock of an item at a location as a system reports it (absolute, not a delta). */
 const InventoryLevelEvent = z.object({
   kind: z.literal('inventory-level'),
@@ -131,6 +141,7 @@ export const InboundEvent = z.discriminatedUnion('kind', [
   RefundEvent,
   FulfillmentEvent,
   ProductEvent,
+  PriceEvent,
   InventoryLevelEvent,
   PaymentEvent,
   PayoutEvent,

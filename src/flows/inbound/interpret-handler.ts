@@ -206,6 +206,8 @@ function subjectOf(event: ParsedInboundEvent): string {
       return event.order.externalId;
     case 'product':
       return event.product.productId;
+    case 'price':
+      return event.price.sku;
     case 'inventory-level':
       return event.sku ?? event.itemId ?? 'unknown';
     case 'payment':

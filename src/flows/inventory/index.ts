@@ -5,7 +5,7 @@ export type { ReservationOutcome, ReservationRequest, Shortfall } from './reserv
 export type { SkuResolver } from './sink.js';
 export type { StockReport, ReportOrder } from './versions.js';
 export type { InventoryView } from './view.js';
-export { inventoryPush } from './messages.js';
+export { inventoryPush, inventoryRestocked, insufficientStock } from './messages.js';
 export { channelAvailability, availableAt } from './availability.js';
 export { orderOfReport, compareVersions } from './versions.js';
 export { placeOfReport } from './locations.js';

@@ -7,7 +7,7 @@ import type { ChannelInventoryPort } from './ports.js';
 import { inventoryPushHandler } from './push.js';
 import { reserveOrderStock, type ReservationOutcome, type ReservationRequest } from './reserve.js';
 import { inventorySink, type SkuResolver } from './sink.js';
-import { applyStockReport, stockChanged, type StockDeps } from './stock.js';
+import { applyStockReport, stockChanged, unitsFreed, type StockDeps } from './stock.js';
 import type { ReportOrder, StockReport } from './versions.js';
 import { inventoryView, type InventoryView } from './view.js';
 
@@ -29,7 +29,7 @@ export interface Inventory {
   report(reports: readonly StockReport[]): Promise<ReportOrder[]>;
   /** Reserves an order's lines all or nothing inside the caller's transaction. */
   reserve(tx: HandlerTransaction, order: { orderId: string; source: string }, lines: readonly ReservationRequest[]): Promise<ReservationOutcome>;
-  /** Notes that reservations of these SKUs changed (released, consumed), so channels are updated. */
+  /** Notes that reservations of these SKUs were given back, so channels are updated and orders waiting for stock try again. */
   changed(tx: HandlerTransaction, skus: readonly string[]): Promise<void>;
   view(sku: string): Promise<InventoryView | undefined>;
   /** Records the configured locations (at start). */
@@ -51,7 +51,10 @@ export function createInventory(deps: InventoryDeps): Inventory {
       }),
     reserve: (tx, order, lines) => reserveOrderStock(tx, stock, order, lines),
     async changed(tx, skus) {
-      for (const sku of new Set(skus)) await stockChanged(tx, stock, sku);
+      for (const sku of new Set(skus)) {
+        await stockChanged(tx, stock, sku);
+        await unitsFreed(tx, sku);
+      }
     },
     view: (sku) => inventoryView(deps.store.db, deps.config, sku),
     async registerLocations(extra = []) {

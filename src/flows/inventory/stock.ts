@@ -3,6 +3,7 @@ import {
   getInventoryLevel,
   getInventoryMark,
   listInventoryLevels,
+  listOrdersHeldForSku,
   lockInventory,
   markInventoryPending,
   noteLocation,
@@ -13,7 +14,7 @@ import {
 } from '../../store/index.js';
 import { safetyStockOf, type LocationStock } from './availability.js';
 import type { InventoryConfig } from './config.js';
-import { inventoryPush } from './messages.js';
+import { insufficientStock, inventoryPush, inventoryRestocked } from './messages.js';
 import { orderOfReport, type ReportOrder, type StockReport } from './versions.js';
 
 /** What the stock functions need. */
@@ -53,7 +54,13 @@ export async function applyStockReport(tx: HandlerTransaction, deps: StockDeps, 
   });
   await noteLocation(tx.db, { id: report.locationId, name: report.locationId, source: report.source, connection_id: report.source.startsWith('api:') ? null : report.source, updated_at: tx.now });
   if (!current || current.on_hand !== report.onHand) await stockChanged(tx, deps, report.sku);
+  if (!current || report.onHand > current.on_hand) await unitsFreed(tx, report.sku);
   return 'newer';
+}
+
+/** Tells orders waiting on hold for a SKU's stock that units became free, so they try again. */
+export async function unitsFreed(tx: HandlerTransaction, sku: string): Promise<void> {
+  if ((await listOrdersHeldForSku(tx.db, insufficientStock, sku)).length > 0) tx.emit(inventoryRestocked, { sku }, { subject: sku });
 }
 
 /** A SKU's stock per location with reservations and safety stock. */

@@ -1,6 +1,7 @@
 import { permanentError } from '../../model/index.js';
 import { handlerFor, inOutboxTransaction, type HandlerRegistration, type HandlerTransaction } from '../../messaging/index.js';
-import { findWorkflowRunByKey, listLineQuantities } from '../../store/index.js';
+import { findWorkflowRunByKey, listLineQuantities, listOrdersHeldForSku } from '../../store/index.js';
+import { insufficientStock, inventoryRestocked } from '../inventory/messages.js';
 import { compensateRun, resumeRun, startRun, workflowHandlers, type Workflow } from '../workflow/index.js';
 import { cancellationWorkflow, type CancellationInput } from './cancellation.js';
 import { completionWorkflow } from './completion.js';
@@ -8,6 +9,7 @@ import type { OrderToCashDeps } from './deps.js';
 import { orderAccepted } from './messages.js';
 import { loadOrder, moveOrder, openQuantity, statusBeforeHold } from './order-state.js';
 import { placementFacts, placementKey } from './placement-facts.js';
+import type { OrderStatus } from './order-status.js';
 import { placementWorkflow } from './placement.js';
 import { shipmentKey, shipmentWorkflow, type ShipmentInput } from './shipment.js';
 import { refundWorkflow, returnRuleFor, returnWorkflow, type RefundInput, type ReturnInput } from './returns.js';
@@ -91,6 +93,25 @@ export function createOrderToCash(deps: OrderToCashDeps): OrderToCash {
     });
   });
 
+  /** Puts an order waiting on hold back where it was and lets its placement continue (it checks stock again). */
+  async function releaseInTransaction(tx: HandlerTransaction, orderId: string, system: string, detail: Record<string, unknown>): Promise<OrderStatus> {
+    const { row } = await loadOrder(tx.db, orderId);
+    if (row.status !== 'on_hold') throw permanentError('not_on_hold', `order ${orderId} is ${row.status}, not on hold`, 409);
+    const back = await statusBeforeHold(tx.db, orderId);
+    await moveOrder(tx, orderId, back, { system, detail: { ...detail, released: row.hold_reason } });
+    const run = await findWorkflowRunByKey(tx.db, placementKey(orderId));
+    if (run) await resumeRun(tx, placement, run.id);
+    return back;
+  }
+
+  const retryHeldForStock = handlerFor(inventoryRestocked, async (ctx) => {
+    await ctx.commit(async (tx) => {
+      for (const orderId of await listOrdersHeldForSku(tx.db, insufficientStock, ctx.message.data.sku)) {
+        await releaseInTransaction(tx, orderId, 'tillbridge', { stockArrived: ctx.message.data.sku });
+      }
+    });
+  });
+
   const inTransaction = async <T>(orderId: string, actor: string, work: (tx: HandlerTransaction, correlationId: string) => Promise<T>): Promise<T> => {
     const { row } = await loadOrder(deps.store.db, orderId);
     return inOutboxTransaction(deps.store, { origin: { source: `tillbridge/api/${actor}`, correlationId: row.correlation_id }, now: deps.clock.now(), newId: deps.newId }, (tx) => work(tx, row.correlation_id));
@@ -126,6 +147,7 @@ export function createOrderToCash(deps: OrderToCashDeps): OrderToCash {
     workflows: { placement, shipment, cancellation, completion, return: returns, refund },
     handlers: [
       startPlacement,
+      retryHeldForStock,
       ...workflowHandlers(placement, deps),
       ...workflowHandlers(shipment, deps),
       ...workflowHandlers(cancellation, deps),
@@ -185,16 +207,7 @@ export function createOrderToCash(deps: OrderToCashDeps): OrderToCash {
         await moveOrder(tx, orderId, 'on_hold', { system: 'api', reason, detail: { actor } });
         return { orderId, status: 'on_hold' };
       }),
-    release: (orderId, actor) =>
-      inTransaction(orderId, actor, async (tx) => {
-        const { row } = await loadOrder(tx.db, orderId);
-        if (row.status !== 'on_hold') throw permanentError('not_on_hold', `order ${orderId} is ${row.status}, not on hold`, 409);
-        const back = await statusBeforeHold(tx.db, orderId);
-        await moveOrder(tx, orderId, back, { system: 'api', detail: { actor, released: row.hold_reason } });
-        const run = await findWorkflowRunByKey(tx.db, placementKey(orderId));
-        if (run) await resumeRun(tx, placement, run.id);
-        return { orderId, status: back };
-      }),
+    release: (orderId, actor) => inTransaction(orderId, actor, async (tx) => ({ orderId, status: await releaseInTransaction(tx, orderId, 'api', { actor }) })),
     cancel: (orderId, request, actor) => inTransaction(orderId, actor, (tx) => cancelInTransaction(tx, orderId, request)),
   };
 }

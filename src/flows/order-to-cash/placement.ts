@@ -4,6 +4,7 @@ import { defineWorkflow, type StepContext, type StepResult, type Workflow } from
 import { erpPort, paymentOf, releaseStock, warehousePort, outsideCall, type OrderToCashDeps } from './deps.js';
 import { loadOrder, moveOrder, openQuantity } from './order-state.js';
 import { routeOrder, type RoutingPlan } from './routing.js';
+import { insufficientStock } from '../inventory/messages.js';
 
 /** Input of an order's placement: the hub order id. */
 export const PlacementInput = z.object({ orderId: z.string().min(1) });
@@ -67,8 +68,8 @@ export function placementWorkflow(deps: OrderToCashDeps): Workflow<PlacementInpu
           const row = await getOrderRow(tx.db, orderId);
           const outcome = await deps.stock.reserve(tx, { orderId, source: row?.source ?? '' }, reserved);
           if (outcome.reserved) return;
-          await moveOrder(tx, orderId, 'on_hold', { system: 'tillbridge', reason: 'insufficient_stock', detail: { short: outcome.short } });
-          return { wait: 'on hold: insufficient_stock' };
+          await moveOrder(tx, orderId, 'on_hold', { system: 'tillbridge', reason: insufficientStock, detail: { short: outcome.short } });
+          return { wait: `on hold: ${insufficientStock}` };
         },
         compensate: async () => ({ output: { released: true } }),
         async applyCompensation(tx, ctx) {

@@ -88,6 +88,31 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       channels: [{ connection: 'shop-main', sources: ['shop-main', 'web-store'], locations: ['wh-main'] }],
       pushInterval: '1s',
     },
+    catalog: {
+      // ERP Items and Item Prices feed the master; a PIM (PUT /v1/products/{sku}?source=pim) enriches it.
+      sources: [{ id: 'erp', connection: 'erp-main' }, { id: 'pim' }],
+      merge: { title: ['erp', 'api'], description: ['pim', 'erp', 'api'], attributes: ['pim', 'erp', 'api'], images: ['pim', 'erp', 'api'], prices: ['erp', 'api'] },
+      requireApproval: true,
+      channels: [
+        {
+          connection: 'shop-main',
+          currency: 'USD',
+          mapping: [
+            '{',
+            '  "title": title,',
+            '  "handle": handle,',
+            '  "description": description,',
+            '  "vendor": $string(attributes.brand),',
+            '  "productType": $string(attributes.itemGroup),',
+            '  "tags": $string(attributes.material) ? [$string(attributes.material)] : [],',
+            '  "barcode": $string(attributes.barcode),',
+            '  "price": price,',
+            '  "compareAtPrice": compareAtPrice',
+            '}',
+          ].join('\n'),
+        },
+      ],
+    },
   };
   const configPath = path.join(options.outDir, 'tillbridge.config.yaml');
   fs.writeFileSync(configPath, `# Written by tillbridge sandbox: a hub configuration wired to the emulators.\n${stringify(config)}`);

@@ -37,3 +37,18 @@ export async function addLineQuantities(
       .execute();
   }
 }
+
+/** Orders on hold for this reason with a line of this SKU, oldest first. */
+export async function listOrdersHeldForSku(db: Db, reason: string, sku: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('orders')
+    .innerJoin('order_line_quantities', 'order_line_quantities.order_id', 'orders.id')
+    .select('orders.id')
+    .distinct()
+    .where('orders.status', '=', 'on_hold')
+    .where('orders.hold_reason', '=', reason)
+    .where('order_line_quantities.sku', '=', sku)
+    .orderBy('orders.id')
+    .execute();
+  return rows.map((r) => r.id);
+}

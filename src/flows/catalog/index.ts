@@ -1,0 +1,10 @@
+export { CatalogConfig, CatalogChannel, CatalogSource, apiSource, defaultMapping, type CatalogConfigInput, type MergeRules } from './config.js';
+export { ProductPrice, ProductPrices, ProductAttributes, SourceFields, MasterStatus, type ProductContent } from './content.js';
+export { createCatalog, type Catalog, type CatalogDeps, type ProductInput } from './catalog.js';
+export type { CatalogPort, ChannelIds } from './ports.js';
+export { ChannelListing, mapListing, mappingInput, handleOfSku, type MappingInput } from './listing.js';
+export { compileMapping, mappingSyntaxError, type CompiledMapping } from './mapping-expression.js';
+export { mergeSources, channelPrice } from './merge.js';
+export { contentHash, canonicalJson } from './hash.js';
+export { catalogPublish } from './messages.js';
+export type { ProductView, PublicationView } from './view.js';

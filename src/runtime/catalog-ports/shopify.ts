@@ -1,0 +1,69 @@
+import type { ShopifyClient } from '../../connectors/index.js';
+import { handleOfSku, type CatalogPort, type ChannelIds, type ChannelListing } from '../../flows/index.js';
+import { minorToDecimal, permanentError, TillbridgeError } from '../../model/index.js';
+
+/** Shopify's one option of a product without options. */
+const defaultOption = { optionName: 'Title', name: 'Default Title' };
+
+/** Whether Shopify answered that the product is gone (deleted there since the hub published it). */
+function productMissing(error: unknown): boolean {
+  if (!(error instanceof TillbridgeError)) return false;
+  const userErrors = (error.details as { userErrors?: { code?: string | null }[] } | undefined)?.userErrors ?? [];
+  return userErrors.some((e) => e.code === 'PRODUCT_DOES_NOT_EXIST');
+}
+
+/** The productSet input of a listing: an ACTIVE product with one variant of the SKU at the listing's price. */
+function productInput(sku: string, listing: ChannelListing, variantId: string | undefined) {
+  const money = (m: { amount: number; currency: string }) => minorToDecimal(m.amount, m.currency);
+  return {
+    title: listing.title,
+    handle: listing.handle ?? handleOfSku(sku),
+    descriptionHtml: listing.description ?? '',
+    vendor: listing.vendor ?? '',
+    productType: listing.productType ?? '',
+    tags: listing.tags ?? [],
+    status: 'ACTIVE' as const,
+    productOptions: [{ name: defaultOption.optionName, values: [{ name: defaultOption.name }] }],
+    variants: [
+      {
+        ...(variantId ? { id: variantId } : {}),
+        sku,
+        price: money(listing.price),
+        compareAtPrice: listing.compareAtPrice ? money(listing.compareAtPrice) : null,
+        ...(listing.barcode ? { barcode: listing.barcode } : {}),
+        optionValues: [defaultOption],
+        inventoryItem: { sku, tracked: true },
+      },
+    ],
+  };
+}
+
+/**
+ * Shopify as a channel products are published to: productSet (an upsert by product id, or by
+ * handle the first time, so a resend after a lost answer changes nothing) with status ACTIVE and
+ * one variant carrying the SKU and its price; unpublish sets status ARCHIVED (or DRAFT when the
+ * master went back to draft); delete is productDelete. A product deleted in Shopify behind the
+ * hub's back is created again on the next publish.
+ */
+export function shopifyCatalogPortOf(connectionId: string, client: ShopifyClient): CatalogPort {
+  return {
+    connectionId,
+    async publish({ sku, listing, known }, signal) {
+      const set = (ids: ChannelIds | null) => client.productSet(productInput(sku, listing, ids?.variantId), { identifier: ids ? { id: ids.productId } : { handle: listing.handle ?? handleOfSku(sku) }, signal });
+      const result = await set(known).catch((error: unknown) => (known && productMissing(error) ? set(null) : Promise.reject(error)));
+      const variant = result.variants.find((v) => v.sku === sku);
+      if (!variant) throw permanentError('catalog_variant_missing', `${connectionId}: productSet answered without a variant of ${sku}`, 502);
+      return { productId: result.productId, variantId: variant.id, inventoryItemId: variant.inventoryItemId, handle: result.handle };
+    },
+    async unpublish({ known, reason }, signal) {
+      try {
+        await client.productSet({ status: reason === 'archived' ? 'ARCHIVED' : 'DRAFT' }, { identifier: { id: known.productId }, signal });
+      } catch (error) {
+        if (!productMissing(error)) throw error;
+      }
+    },
+    async delete({ known }, signal) {
+      await client.productDelete(known.productId, { signal });
+    },
+  };
+}
