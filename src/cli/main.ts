@@ -7,6 +7,7 @@ import { registerMigrate } from './migrate.js';
 import { registerSandbox } from './sandbox.js';
 import { registerSchemas } from './schemas.js';
 import { registerStart } from './start.js';
+import { registerSync } from './sync.js';
 
 const program = new Command()
   .name('tillbridge')
@@ -20,6 +21,7 @@ registerKeyCommands(program);
 registerSchemas(program);
 registerConnectionCommands(program);
 registerSandbox(program);
+registerSync(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`tillbridge: ${error instanceof Error ? error.message : String(error)}\n`);

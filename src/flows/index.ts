@@ -4,3 +4,4 @@ export * from './subscriptions/index.js';
 export * from './inbound/index.js';
 export * from './inventory/index.js';
 export * from './catalog/index.js';
+export * from './sync/index.js';

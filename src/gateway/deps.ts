@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock, IdGenerator } from '../model/index.js';
-import type { Catalog, Inventory, OrderIntake, OrderToCash, WebhookReceiver } from '../flows/index.js';
+import type { Catalog, Inventory, OrderIntake, OrderToCash, Sync, WebhookReceiver } from '../flows/index.js';
 import type { Connections } from '../connectors/framework/index.js';
 import type { Store } from '../store/index.js';
 import type { ApiKeys } from './access/api-keys.js';
@@ -44,4 +44,6 @@ export interface GatewayDeps {
   inventory?: Inventory | undefined;
   /** The product master, for /v1/products; without it those routes are absent. */
   catalog?: Catalog | undefined;
+  /** Inventory and catalog backfills, for /v1/sync/jobs; without it those routes are absent. */
+  sync?: Sync | undefined;
 }

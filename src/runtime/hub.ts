@@ -1,9 +1,10 @@
 import pino, { type Logger } from 'pino';
 import { newId, systemClock, type Clock } from '../model/index.js';
-import { createCatalog, createInboundRecorder, createInventory, createOrderIntake, createOrderToCash, createWebhookReceiver, interpretInbound, withSubscriptions, type Catalog, type CatalogConfig, type Inventory, type InventoryConfig, type OrderIntake, type OrderToCash, type OrderToCashConfig } from '../flows/index.js';
+import { createCatalog, createInboundRecorder, createInventory, createOrderIntake, createOrderToCash, createWebhookReceiver, interpretInbound, withSubscriptions, type Catalog, type CatalogConfig, type Inventory, type InventoryConfig, type OrderIntake, type OrderToCash, type OrderToCashConfig, createSync, type Sync } from '../flows/index.js';
 import type { WarehouseSettings } from '../connectors/index.js';
 import { inventoryPortsFromConnections, skuResolverFor } from './inventory-ports/index.js';
 import { catalogPortsFromConnections } from './catalog-ports/index.js';
+import { syncSourcesFromConnections } from './sync-sources.js';
 import type { ConnectorDefinition, Connections } from '../connectors/index.js';
 import { connectionsFromConfig } from './connections.js';
 import { orderPortsFromConnections } from './order-ports/index.js';
@@ -44,6 +45,12 @@ export function catalogFor(deps: { store: Store; clock: Clock; connections: Conn
   return createCatalog({ store: deps.store, clock: deps.clock, newId, config: deps.config, port: catalogPortsFromConnections(deps.connections) });
 }
 
+/** Inventory and catalog backfills over the configured connections (bulk lane). */
+export function syncFor(deps: { store: Store; clock: Clock; connections: Connections; inventory: Inventory; catalog: Catalog; catalogConfig: CatalogConfig; pageSize?: number }): Sync {
+  const sources = syncSourcesFromConnections(deps.connections, deps.catalogConfig, () => deps.clock.now());
+  return createSync({ store: deps.store, clock: deps.clock, newId, sources: () => sources, inventory: deps.inventory, catalog: deps.catalog, catalogChannels: deps.catalogConfig.channels.map((c) => c.connection), pageSize: deps.pageSize });
+}
+
 /** The stock locations the connections name (each warehouse connection's location). */
 function connectionLocations(connections: Connections) {
   return [...connections.values()]
@@ -52,9 +59,9 @@ function connectionLocations(connections: Connections) {
 }
 
 /** The message handlers every hub runs, with published events fanned out to event subscriptions. */
-export function coreHandlers(deps: { store: Store; clock: Clock; connections: Connections; intake: OrderIntake; orderToCash: OrderToCash; inventory: Inventory; catalog?: Catalog | undefined }): HandlerRegistration[] {
+export function coreHandlers(deps: { store: Store; clock: Clock; connections: Connections; intake: OrderIntake; orderToCash: OrderToCash; inventory: Inventory; catalog?: Catalog | undefined; sync?: Sync | undefined }): HandlerRegistration[] {
   const catalog = deps.catalog ? { handlers: deps.catalog.handlers, sinks: [deps.catalog.sink] } : { handlers: [], sinks: [] };
-  return withSubscriptions([...deps.orderToCash.handlers, ...deps.inventory.handlers, ...catalog.handlers, interpretInbound({ ...deps, newId, sinks: [deps.inventory.sink, ...catalog.sinks] })], deps);
+  return withSubscriptions([...deps.orderToCash.handlers, ...catalog.handlers, ...(deps.sync?.handlers ?? []), interpretInbound({ ...deps, newId, sinks: [deps.inventory.sink, ...catalog.sinks] })], deps);
 }
 
 /** Starts the hub: store, migrations, dispatcher and HTTP gateway. */
@@ -84,9 +91,10 @@ export async function startHub(
   await inventory.registerLocations(connectionLocations(connections));
   const orderToCash = orderToCashFor({ store, clock, connections, config: config.orderToCash, intake, inventory });
   const catalog = catalogFor({ store, clock, connections, config: config.catalog });
+  const sync = syncFor({ store, clock, connections, inventory, catalog, catalogConfig: config.catalog });
   const dispatcher = createDispatcher({
     store,
-    handlers: options.handlers ?? coreHandlers({ store, clock, connections, intake, orderToCash, inventory, catalog }),
+    handlers: options.handlers ?? coreHandlers({ store, clock, connections, intake, orderToCash, inventory, catalog, sync }),
     clock,
     newId,
     leaseMs: settings.leaseMs,
@@ -121,6 +129,7 @@ export async function startHub(
     orderToCash,
     inventory,
     catalog,
+    sync,
     onEnqueued: () => {
       dispatcher.notify('critical');
       dispatcher.notify('standard');
@@ -136,6 +145,7 @@ export async function startHub(
   await app.listen({ host: settings.host, port: settings.port });
   dispatcher.start();
   const pollers = startPollers({ store, connections, clock, logger, recorder, onReceived: notify.critical });
+  const pusher = inventory.pusher.start();
   const stopHousekeeping = startHousekeeping(store, clock, settings.retentionDays * 86_400_000, logger);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
@@ -152,6 +162,7 @@ export async function startHub(
       stopping ??= (async () => {
         stopHousekeeping();
         await pollers.stop();
+        await pusher.stop();
         await app.close();
         await recorder.drain();
         await intake.drain();

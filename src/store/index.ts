@@ -110,3 +110,4 @@ export { setReservations, listReservations, releaseReservations, consumeReservat
 export { initLineQuantities, listLineQuantities, addLineQuantities, listOrdersHeldForSku, type LineQuantitiesRow } from './orders/line-quantities.js';
 export * from './inventory/index.js';
 export * from './catalog/index.js';
+export * from './jobs/index.js';

@@ -10,6 +10,7 @@ import { connectorsMigration } from './migrations/0006-connectors.js';
 import { workflowsMigration } from './migrations/0007-workflows.js';
 import { inventoryMigration } from './migrations/0008-inventory.js';
 import { catalogMigration } from './migrations/0009-catalog.js';
+import { jobsMigration } from './migrations/0010-jobs.js';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -22,6 +23,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0007-workflows': workflowsMigration(),
     '0008-inventory': inventoryMigration(),
     '0009-catalog': catalogMigration(),
+    '0010-jobs': jobsMigration(),
   };
 }
 

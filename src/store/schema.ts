@@ -312,6 +312,8 @@ export interface InventoryPendingTable {
   sku: string;
   version: number;
   since: number;
+  /** Set while a pusher works on the SKU (or waits to retry it): others leave it alone until then. */
+  claimed_until: number | null;
 }
 
 /** The product master of a SKU: the sources' fields merged by rule, its approval status and version. JSON as text. */
@@ -363,6 +365,26 @@ export interface ProductPublicationsTable {
   updated_at: number;
 }
 
+/** A bulk sync job (catalog or inventory backfill) and its progress. */
+export interface SyncJobsTable {
+  id: string;
+  kind: string;
+  /** queued | running | succeeded | failed | cancelled */
+  status: string;
+  /** JSON: the stages the job goes through (source ids, then the final fan-out). */
+  plan: string;
+  /** JSON array of the connection ids asked for, or null for all. */
+  connections: string | null;
+  total: number;
+  done: number;
+  failed: number;
+  error: string | null;
+  requested_by: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
 /** The whole database as Kysely sees it. */
 export interface Schema {
   orders: OrdersTable;
@@ -394,4 +416,5 @@ export interface Schema {
   products: ProductsTable;
   product_sources: ProductSourcesTable;
   product_publications: ProductPublicationsTable;
+  sync_jobs: SyncJobsTable;
 }

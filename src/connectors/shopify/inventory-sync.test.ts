@@ -115,4 +115,21 @@ describe('shopify client: inventory propagation (inventoryItemBySku, setAvailabl
     expect(await client.inventoryItemBySku('TEE-M')).toBeNull();
     expect(await rejection(client.productDelete('not-an-id'))).toMatchObject({ code: 'invalid_shopify_id' });
   });
+
+  it('setAvailableMany sets many items in calls of 250, and retries a chunk item by item when one compare is stale', async () => {
+    const shop = await startSandboxShop(closers);
+    const skus = Array.from({ length: 260 }, (_, i) => `BULK-${i}`);
+    const made = await shop.client.productSet({ title: 'Bulk', handle: 'bulk', productOptions: [{ name: 'Size', values: skus.map((name) => ({ name })) }], variants: skus.map((sku) => variant(sku, sku)) });
+    const items = made.variants.map((v) => v.inventoryItemId);
+    const first = await shop.client.setAvailableMany(items.map((inventoryItemId, i) => ({ inventoryItemId, quantity: i + 1, expected: null, idempotencyKey: `bulk-${i}` })));
+    expect(first).toEqual(items.map(() => ({ kind: 'set' })));
+    const shows = async (sku: string) => JSON.parse((await shop.call('GET', `/_sandbox/inventory/${sku}`)).text) as { available: number; updates: number };
+    expect(await shows('BULK-259')).toEqual({ available: 260, updates: 1 });
+
+    await shop.call('POST', '/_sandbox/inventory/BULK-3', { available: 99 });
+    const second = await shop.client.setAvailableMany(items.slice(0, 5).map((inventoryItemId, i) => ({ inventoryItemId, quantity: 50, expected: i + 1, idempotencyKey: `bulk-2-${i}` })));
+    expect(second).toEqual([{ kind: 'set' }, { kind: 'set' }, { kind: 'set' }, { kind: 'stale', current: 99 }, { kind: 'set' }]);
+    expect(await shows('BULK-0')).toEqual({ available: 50, updates: 2 });
+    expect(await shows('BULK-3')).toEqual({ available: 99, updates: 1 });
+  });
 });

@@ -89,7 +89,18 @@ export interface InventorySyncCalls {
    * other userErrors throw like the client's other calls.
    */
   setAvailable(input: SetAvailableInput, options?: { signal?: AbortSignal }): Promise<SetAvailableResult>;
+  /**
+   * Sets `available` of many items in as few calls as Shopify allows (250 quantities each). A call
+   * is all or nothing in Shopify, so a chunk with a stale compare is retried item by item; the
+   * outcomes come back in input order.
+   */
+  setAvailableMany(inputs: readonly SetAvailableInput[], options?: { signal?: AbortSignal }): Promise<SetAvailableResult[]>;
 }
+
+/** Quantities Shopify takes in one inventorySetQuantities call. */
+export const SET_QUANTITIES_LIMIT = 250;
+
+const isStale = (code: string | null | undefined) => code === 'CHANGE_FROM_QUANTITY_STALE' || code === 'COMPARE_QUANTITY_STALE';
 
 /** The inventory-propagation calls over a client's transport. */
 export function createInventorySyncCalls(deps: { connectionId: string; apiVersion: string; locationId: string | undefined; run: Run }): InventorySyncCalls {
@@ -112,7 +123,31 @@ export function createInventorySyncCalls(deps: { connectionId: string; apiVersio
     return id === undefined ? (await primaryLocation(signal)).id : shopifyGid('Location', id);
   };
 
-  return {
+  /** One inventorySetQuantities of several items (same compare mode); 'stale' when any compare failed (nothing was set). */
+  const setQuantities = async (inputs: readonly z.output<typeof SetAvailableInput>[], signal?: AbortSignal): Promise<'set' | 'stale'> => {
+    const casByChangeFrom = apiVersion >= '2026-04';
+    const quantities = [];
+    for (const parsed of inputs) {
+      const quantity = { inventoryItemId: shopifyGid('InventoryItem', parsed.inventoryItemId), locationId: await locationOf(parsed.locationId, signal), quantity: parsed.quantity };
+      quantities.push(casByChangeFrom ? { ...quantity, changeFromQuantity: parsed.expected } : parsed.expected === null ? quantity : { ...quantity, compareQuantity: parsed.expected });
+    }
+    const first = inputs[0]!;
+    const body = {
+      name: 'available',
+      reason: first.reason,
+      ...(first.referenceDocumentUri !== undefined ? { referenceDocumentUri: first.referenceDocumentUri } : {}),
+      ...(!casByChangeFrom && first.expected === null ? { ignoreCompareQuantity: true } : {}),
+      quantities,
+    };
+    const idempotencyKey = derivedIdempotencyKey(inputs.map((i) => i.idempotencyKey).join('\n'), 'inventorySetQuantities', body);
+    const { data } = await run({ ...inventorySetQuantitiesMutation, retry: true, variables: { input: body, idempotencyKey } }, signal);
+    const errors = data.inventorySetQuantities.userErrors;
+    if (errors.length === 0) return 'set';
+    if (!errors.some((e) => isStale(e.code))) throw userErrorsError(connectionId, 'inventorySetQuantities', errors, { ...inventoryRules, ...idempotencyRules });
+    return 'stale';
+  };
+
+  const calls: InventorySyncCalls = {
     primaryLocation: (options = {}) => primaryLocation(options.signal),
 
     async inventoryItemBySku(sku, options = {}) {
@@ -125,24 +160,9 @@ export function createInventorySyncCalls(deps: { connectionId: string; apiVersio
 
     async setAvailable(input, options = {}) {
       const parsed = validated(connectionId, SetAvailableInput, input, 'setAvailable input');
+      if ((await setQuantities([parsed], options.signal)) === 'set') return { kind: 'set' };
       const inventoryItemId = shopifyGid('InventoryItem', parsed.inventoryItemId);
       const locationId = await locationOf(parsed.locationId, options.signal);
-      const quantity = { inventoryItemId, locationId, quantity: parsed.quantity };
-      const casByChangeFrom = apiVersion >= '2026-04';
-      const body = {
-        name: 'available',
-        reason: parsed.reason,
-        ...(parsed.referenceDocumentUri !== undefined ? { referenceDocumentUri: parsed.referenceDocumentUri } : {}),
-        ...(!casByChangeFrom && parsed.expected === null ? { ignoreCompareQuantity: true } : {}),
-        quantities: [casByChangeFrom ? { ...quantity, changeFromQuantity: parsed.expected } : parsed.expected === null ? quantity : { ...quantity, compareQuantity: parsed.expected }],
-      };
-      const idempotencyKey = derivedIdempotencyKey(parsed.idempotencyKey, 'inventorySetQuantities', body);
-      const { data } = await run({ ...inventorySetQuantitiesMutation, retry: true, variables: { input: body, idempotencyKey } }, options.signal);
-      const errors = data.inventorySetQuantities.userErrors;
-      if (errors.length === 0) return { kind: 'set' };
-      if (!errors.some((e) => e.code === 'CHANGE_FROM_QUANTITY_STALE' || e.code === 'COMPARE_QUANTITY_STALE')) {
-        throw userErrorsError(connectionId, 'inventorySetQuantities', errors, { ...inventoryRules, ...idempotencyRules });
-      }
       const level = await run({ ...inventoryLevelQuery, retry: true, variables: { itemId: inventoryItemId, locationId } }, options.signal);
       const available = level.data.inventoryItem?.inventoryLevel?.quantities.find((q) => q.name === 'available')?.quantity;
       if (available === undefined) {
@@ -150,5 +170,26 @@ export function createInventorySyncCalls(deps: { connectionId: string; apiVersio
       }
       return { kind: 'stale', current: available };
     },
+
+    async setAvailableMany(inputs, options = {}) {
+      const parsed = inputs.map((input) => validated(connectionId, SetAvailableInput, input, 'setAvailable input'));
+      const outcomes: SetAvailableResult[] = [];
+      // Before 2026-04 a call either compares every quantity or none, so unchecked ones go on their own.
+      const groups = apiVersion >= '2026-04' ? [parsed] : [parsed.filter((p) => p.expected === null), parsed.filter((p) => p.expected !== null)];
+      const results = new Map<(typeof parsed)[number], SetAvailableResult>();
+      for (const group of groups) {
+        for (let start = 0; start < group.length; start += SET_QUANTITIES_LIMIT) {
+          const chunk = group.slice(start, start + SET_QUANTITIES_LIMIT);
+          if ((await setQuantities(chunk, options.signal)) === 'set') {
+            for (const item of chunk) results.set(item, { kind: 'set' });
+            continue;
+          }
+          for (const item of chunk) results.set(item, await calls.setAvailable(item, options));
+        }
+      }
+      for (const item of parsed) outcomes.push(results.get(item)!);
+      return outcomes;
+    },
   };
+  return calls;
 }

@@ -77,6 +77,8 @@ export interface WarehouseClient extends ReturnOperations {
   cancelLines(id: string, lines: readonly LineCancellation[], options?: CancelLinesOptions): Promise<ShipmentOrder>;
   /** Stock levels, every page. */
   queryStock(query?: StockQuery, signal?: AbortSignal): Promise<StockLevel[]>;
+  /** One page of stock levels from `cursor` (null: the first), for backfills that resume at a page. */
+  queryStockPage(query: StockQuery & { cursor?: string | null | undefined }, signal?: AbortSignal): Promise<{ levels: StockLevel[]; nextCursor: string | null }>;
   health(): OutboundHealth;
 }
 
@@ -266,6 +268,17 @@ export function createWarehouseClient(options: WarehouseClientOptions): Warehous
     },
 
     ...createReturnOperations({ http, connectionId, maxAttempts, parse }),
+
+    async queryStockPage(query, signal) {
+      const response = await http.request({
+        method: 'GET',
+        path: '/v1/stock',
+        query: { sku: query.sku, location: query.location ?? settings.warehouseLocation, limit: query.pageSize ?? 100, cursor: query.cursor ?? undefined },
+        ...(signal ? { signal } : {}),
+      });
+      const page = parse(StockPage, response.body, 'GET stock');
+      return { levels: page.data, nextCursor: page.nextCursor ?? null };
+    },
 
     async queryStock(query = {}, signal) {
       const levels: StockLevel[] = [];

@@ -8,3 +8,4 @@ export { mergeSources, channelPrice } from './merge.js';
 export { contentHash, canonicalJson } from './hash.js';
 export { catalogPublish } from './messages.js';
 export type { ProductView, PublicationView } from './view.js';
+export { publishOrderingKey } from './master.js';

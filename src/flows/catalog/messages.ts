@@ -10,7 +10,13 @@ export const catalogPublish = defineMessageType({
   type: 'catalog.publish',
   lane: 'bulk',
   schemaVersion: 1,
-  data: z.object({ sku: z.string().min(1), connectionId: z.string().min(1), version: z.int().nonnegative() }),
+  data: z.object({
+    sku: z.string().min(1),
+    connectionId: z.string().min(1),
+    version: z.int().nonnegative(),
+    /** Send the listing even when the channel already shows the same hash (a backfill repairing a channel that lost it). */
+    force: z.boolean().optional(),
+  }),
   // An outage of hours is waited out (30 attempts, up to 10 minutes apart) before a dead letter.
   retry: { maxAttempts: 30, maxDelayMs: 600_000 },
 });

@@ -90,7 +90,7 @@ export function catalogPublishHandler(deps: PublishDeps): HandlerRegistration {
       const master = product!;
       const listing = await mapListing(runtime.mapping, mappingInput({ ...contentOf(master), sku, status: master.status, version: master.version }, runtime.channel));
       const hash = contentHash(listing);
-      if (publication?.published_hash === hash && publication.external_id) {
+      if (!ctx.message.data.force && publication?.published_hash === hash && publication.external_id) {
         await ctx.commit(async (tx) => setPublication(tx.db, { ...base, status: 'published', published_version: master.version, error: null, updated_at: tx.now }));
         return;
       }

@@ -1,11 +1,12 @@
 export { InventoryConfig, ChannelStockRule, LocationConfig } from './config.js';
 export { createInventory, type Inventory, type InventoryDeps } from './inventory.js';
-export type { ChannelInventoryPort, SetAvailableOutcome } from './ports.js';
+export type { ChannelInventoryPort, SetAvailableOutcome, SetAvailableRequest } from './ports.js';
 export type { ReservationOutcome, ReservationRequest, Shortfall } from './reserve.js';
 export type { SkuResolver } from './sink.js';
 export type { StockReport, ReportOrder } from './versions.js';
 export type { InventoryView } from './view.js';
-export { inventoryPush, inventoryRestocked, insufficientStock } from './messages.js';
+export { inventoryRestocked, insufficientStock } from './messages.js';
+export type { InventoryPusher } from './push.js';
 export { channelAvailability, availableAt } from './availability.js';
 export { orderOfReport, compareVersions } from './versions.js';
 export { placeOfReport } from './locations.js';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { newId, systemClock } from '../../model/index.js';
-import { createDispatcher, inOutboxTransaction, type Dispatcher } from '../../messaging/index.js';
+import { inOutboxTransaction } from '../../messaging/index.js';
 import { testStores, type Store } from '../../store/index.js';
 import { waitFor } from '../../testing/index.js';
 import { InventoryConfig } from './config.js';
@@ -33,10 +33,10 @@ function channelShelf(connectionId: string) {
 
 describe.each(stores)('inventory on $name', (factory) => {
   let store: Store;
-  let dispatcher: Dispatcher | undefined;
+  let pusher: { stop(): Promise<void> } | undefined;
   afterEach(async () => {
-    await dispatcher?.stop(1000);
-    dispatcher = undefined;
+    await pusher?.stop();
+    pusher = undefined;
     await store?.close();
   });
 
@@ -82,8 +82,7 @@ describe.each(stores)('inventory on $name', (factory) => {
     const shop = channelShelf('shop-main');
     const market = channelShelf('amazon');
     const inventory = await setup({ pushInterval: 200, channels: [{ connection: 'shop-main' }, { connection: 'amazon', allocation: 80 }] }, [shop.port, market.port]);
-    dispatcher = createDispatcher({ store, handlers: inventory.handlers, clock: systemClock, newId, pollMs: 10 });
-    dispatcher.start();
+    pusher = inventory.pusher.start();
     await inventory.report(Array.from({ length: 1000 }, (_, i) => report('TEE', i + 1, { sourceVersion: String(i + 1) })));
     await waitFor(() => shop.shown.get('TEE') === 1000 && market.shown.get('TEE') === 800, { what: 'both channels to show the last level' });
     await new Promise((resolve) => setTimeout(resolve, 400));
@@ -100,8 +99,7 @@ describe.each(stores)('inventory on $name', (factory) => {
   it.skipIf(factory.skipReason !== null)('does not overwrite a change made in the channel meanwhile: it records what the channel shows and pushes again', async () => {
     const shop = channelShelf('shop-main');
     const inventory = await setup({ pushInterval: 50, channels: [{ connection: 'shop-main' }] }, [shop.port]);
-    dispatcher = createDispatcher({ store, handlers: inventory.handlers, clock: systemClock, newId, pollMs: 10 });
-    dispatcher.start();
+    pusher = inventory.pusher.start();
     await inventory.report([report('TEE', 10, { sourceVersion: '1' })]);
     await waitFor(() => shop.shown.get('TEE') === 10, { what: 'the first push' });
     shop.shown.set('TEE', 9); // a sale in the channel the hub has not heard of yet

@@ -1,10 +1,10 @@
 import type { Clock, IdGenerator } from '../../model/index.js';
-import { inOutboxTransaction, type HandlerRegistration, type HandlerTransaction } from '../../messaging/index.js';
+import { inOutboxTransaction, type HandlerTransaction } from '../../messaging/index.js';
 import { listLocations, upsertLocations, type LocationRow, type Store } from '../../store/index.js';
 import type { InboundSink } from '../inbound/index.js';
 import type { InventoryConfig } from './config.js';
 import type { ChannelInventoryPort } from './ports.js';
-import { inventoryPushHandler } from './push.js';
+import { createInventoryPusher, type InventoryPusher } from './push.js';
 import { reserveOrderStock, type ReservationOutcome, type ReservationRequest } from './reserve.js';
 import { inventorySink, type SkuResolver } from './sink.js';
 import { applyStockReport, stockChanged, unitsFreed, type StockDeps } from './stock.js';
@@ -23,7 +23,8 @@ export interface InventoryDeps {
 
 /** Stock per location, reservations, availability per channel and its propagation. */
 export interface Inventory {
-  handlers: HandlerRegistration[];
+  /** Sends changed availability to the channels (start it with the hub). */
+  pusher: InventoryPusher;
   sink: InboundSink;
   /** Applies reports (API, backfills) in one transaction; the outcome of each, in order. */
   report(reports: readonly StockReport[]): Promise<ReportOrder[]>;
@@ -41,7 +42,7 @@ export interface Inventory {
 export function createInventory(deps: InventoryDeps): Inventory {
   const stock: StockDeps = { config: deps.config, dialect: deps.store.dialect };
   return {
-    handlers: [inventoryPushHandler(deps)],
+    pusher: createInventoryPusher(deps),
     sink: inventorySink({ ...stock, skuOf: deps.skuOf }),
     report: (reports) =>
       inOutboxTransaction(deps.store, { origin: { source: 'tillbridge/inventory', correlationId: deps.newId('cor') }, now: deps.clock.now(), newId: deps.newId }, async (tx) => {

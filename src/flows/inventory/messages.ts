@@ -1,15 +1,6 @@
 import { z } from 'zod';
 import { defineMessageType } from '../../messaging/index.js';
 
-/** Push a SKU's availability to the channels (sent once per burst of changes, after the push interval). */
-export const inventoryPush = defineMessageType({
-  type: 'inventory.push',
-  lane: 'standard',
-  schemaVersion: 1,
-  data: z.object({ sku: z.string().min(1) }),
-  retry: { maxAttempts: 50 },
-});
-
 /** Units of a SKU became free (stock arrived, or an order gave its reservation back) while orders wait on hold for it. */
 export const inventoryRestocked = defineMessageType({
   type: 'inventory.restocked',

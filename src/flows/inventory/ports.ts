@@ -14,5 +14,15 @@ export interface ChannelInventoryPort {
    * Sets the quantity the channel offers, only if it still shows `expected` (null: unknown, no
    * check). Idempotent per key.
    */
-  setAvailable(input: { sku: string; available: number; expected: number | null; idempotencyKey: string }, signal: AbortSignal): Promise<SetAvailableOutcome>;
+  setAvailable(input: SetAvailableRequest, signal: AbortSignal): Promise<SetAvailableOutcome>;
+  /** The same for many SKUs in as few calls as the channel allows; outcomes in input order. */
+  setAvailableMany?(inputs: readonly SetAvailableRequest[], signal: AbortSignal): Promise<SetAvailableOutcome[]>;
+}
+
+/** The quantity a channel should show for a SKU, and what the hub believes it shows now. */
+export interface SetAvailableRequest {
+  sku: string;
+  available: number;
+  expected: number | null;
+  idempotencyKey: string;
 }

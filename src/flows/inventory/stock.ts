@@ -2,19 +2,19 @@ import type { HandlerTransaction } from '../../messaging/index.js';
 import {
   getInventoryLevel,
   getInventoryMark,
-  listInventoryLevels,
+  listInventoryLevelsOf,
   listOrdersHeldForSku,
+  reservedOf,
   lockInventory,
   markInventoryPending,
   noteLocation,
-  reservedByLocation,
   setInventoryLevel,
   setInventoryMark,
   type Db,
 } from '../../store/index.js';
 import { safetyStockOf, type LocationStock } from './availability.js';
 import type { InventoryConfig } from './config.js';
-import { insufficientStock, inventoryPush, inventoryRestocked } from './messages.js';
+import { insufficientStock, inventoryRestocked } from './messages.js';
 import { orderOfReport, type ReportOrder, type StockReport } from './versions.js';
 
 /** What the stock functions need. */
@@ -23,12 +23,9 @@ export interface StockDeps {
   dialect: 'sqlite' | 'postgres';
 }
 
-/** Notes that a SKU's availability changed; the first change of a burst schedules one push after the interval (none without channels). */
+/** Notes that a SKU's availability changed; the pusher sends it once the push interval has passed (nothing without channels). */
 export async function stockChanged(tx: HandlerTransaction, deps: StockDeps, sku: string): Promise<void> {
-  if (deps.config.channels.length === 0) return;
-  if (await markInventoryPending(tx.db, sku, tx.now)) {
-    tx.emit(inventoryPush, { sku }, { subject: sku, orderingKey: `inventory:${sku}`, availableAt: tx.now + deps.config.pushInterval });
-  }
+  if (deps.config.channels.length > 0) await markInventoryPending(tx.db, sku, tx.now);
 }
 
 /**
@@ -65,10 +62,20 @@ export async function unitsFreed(tx: HandlerTransaction, sku: string): Promise<v
 
 /** A SKU's stock per location with reservations and safety stock. */
 export async function stockOf(db: Db, config: InventoryConfig, sku: string): Promise<LocationStock[]> {
-  const [levels, reserved] = await Promise.all([listInventoryLevels(db, sku), reservedByLocation(db, sku)]);
-  const stock = levels.map((l) => ({ locationId: l.location_id, onHand: l.on_hand, reserved: reserved.get(l.location_id) ?? 0, safetyStock: safetyStockOf(config, l.location_id) }));
-  for (const [locationId, units] of reserved) {
-    if (!stock.some((s) => s.locationId === locationId)) stock.push({ locationId, onHand: 0, reserved: units, safetyStock: safetyStockOf(config, locationId) });
+  return (await stockOfMany(db, config, [sku])).get(sku)!;
+}
+
+/** The stock of several SKUs (as stockOf gives one), read with two queries. */
+export async function stockOfMany(db: Db, config: InventoryConfig, skus: readonly string[]): Promise<Map<string, LocationStock[]>> {
+  const [levels, reserved] = await Promise.all([listInventoryLevelsOf(db, skus), reservedOf(db, skus)]);
+  const stock = new Map<string, LocationStock[]>(skus.map((sku) => [sku, []]));
+  const reservedAt = new Map(reserved.map((r) => [`${r.sku}\n${r.location_id}`, r.reserved]));
+  for (const level of levels) {
+    stock.get(level.sku)!.push({ locationId: level.location_id, onHand: level.on_hand, reserved: reservedAt.get(`${level.sku}\n${level.location_id}`) ?? 0, safetyStock: safetyStockOf(config, level.location_id) });
+  }
+  for (const r of reserved) {
+    const locations = stock.get(r.sku)!;
+    if (!locations.some((l) => l.locationId === r.location_id)) locations.push({ locationId: r.location_id, onHand: 0, reserved: r.reserved, safetyStock: safetyStockOf(config, r.location_id) });
   }
   return stock;
 }

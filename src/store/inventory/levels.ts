@@ -68,3 +68,21 @@ export async function listTrackedSkus(db: Db, after: string | null, limit: numbe
   if (after !== null) query = query.where('sku', '>', after);
   return (await query.execute()).map((r) => r.sku);
 }
+
+/** Stock of several SKUs at every location that reported them. */
+export async function listInventoryLevelsOf(db: Db, skus: readonly string[]): Promise<InventoryLevelRow[]> {
+  if (skus.length === 0) return [];
+  return db.selectFrom('inventory_levels').selectAll().where('sku', 'in', skus).orderBy('sku').orderBy('location_id').execute();
+}
+
+/** Units reserved for open orders of several SKUs, per SKU and location. */
+export async function reservedOf(db: Db, skus: readonly string[]): Promise<{ sku: string; location_id: string; reserved: number }[]> {
+  if (skus.length === 0) return [];
+  const rows = await db
+    .selectFrom('stock_reservations')
+    .select(['sku', 'location_id', (eb) => eb.fn.sum<number | string>('quantity').as('reserved')])
+    .where('sku', 'in', skus)
+    .groupBy(['sku', 'location_id'])
+    .execute();
+  return rows.map((r) => ({ sku: r.sku, location_id: r.location_id, reserved: Number(r.reserved) }));
+}

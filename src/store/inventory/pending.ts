@@ -1,32 +1,58 @@
 import type { Db } from '../messages/types.js';
 
 /**
- * Notes that a SKU's availability changed. Returns true when it was not pending yet (the caller
- * then schedules one push); further changes only bump the version, so a burst coalesces.
+ * Notes that a SKU's availability changed: a new pending row, or a bumped version on the one that
+ * waits (so a burst coalesces into one push, and a push in flight knows it missed a change).
  */
-export async function markInventoryPending(db: Db, sku: string, now: number): Promise<boolean> {
-  const row = await db
+export async function markInventoryPending(db: Db, sku: string, now: number): Promise<void> {
+  await db
     .insertInto('inventory_pending')
-    .values({ sku, version: 1, since: now })
+    .values({ sku, version: 1, since: now, claimed_until: null })
     .onConflict((oc) => oc.column('sku').doUpdateSet((eb) => ({ version: eb('inventory_pending.version', '+', 1) })))
-    .returning('version')
-    .executeTakeFirstOrThrow();
-  return row.version === 1;
+    .execute();
 }
 
-/** The pending change of a SKU, if any. */
-export async function getInventoryPending(db: Db, sku: string): Promise<{ version: number; since: number } | undefined> {
-  return db.selectFrom('inventory_pending').select(['version', 'since']).where('sku', '=', sku).executeTakeFirst();
+/** A pending SKU a pusher claimed. */
+export interface ClaimedSku {
+  sku: string;
+  version: number;
 }
 
-/** Clears a SKU's pending change when nothing changed since `version` was read; false when it did. */
-export async function clearInventoryPending(db: Db, sku: string, version: number): Promise<boolean> {
-  const result = await db.deleteFrom('inventory_pending').where('sku', '=', sku).where('version', '=', version).executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
+/**
+ * Claims up to `limit` pending SKUs whose first change is at or before `dueBy` and that nobody
+ * holds, oldest first, until `until` (several hub processes never push the same SKU at once).
+ */
+export async function claimDuePending(db: Db, dialect: 'sqlite' | 'postgres', options: { now: number; dueBy: number; until: number; limit: number }): Promise<ClaimedSku[]> {
+  const free = db
+    .selectFrom('inventory_pending')
+    .select('sku')
+    .where('since', '<=', options.dueBy)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', options.now)]))
+    .orderBy('since')
+    .limit(options.limit)
+    .$if(dialect === 'postgres', (qb) => qb.forUpdate().skipLocked());
+  return db.updateTable('inventory_pending').set({ claimed_until: options.until }).where('sku', 'in', free).returning(['sku', 'version']).execute();
+}
+
+/**
+ * Settles a claimed SKU: cleared when nothing changed since `version` was claimed; otherwise it
+ * waits again from now (or is held until `retryAt` after a failure).
+ */
+export async function settleInventoryPending(db: Db, claim: ClaimedSku, now: number, retryAt: number | null): Promise<void> {
+  if (retryAt === null) {
+    const cleared = await db.deleteFrom('inventory_pending').where('sku', '=', claim.sku).where('version', '=', claim.version).executeTakeFirst();
+    if (Number(cleared.numDeletedRows) > 0) return;
+  }
+  await db.updateTable('inventory_pending').set({ since: now, claimed_until: retryAt }).where('sku', '=', claim.sku).execute();
 }
 
 /** How many SKUs wait to be pushed, and since when the oldest. */
 export async function inventoryPendingSummary(db: Db): Promise<{ skus: number; oldest: number | null }> {
   const row = await db.selectFrom('inventory_pending').select([(eb) => eb.fn.countAll<number | string>().as('n'), (eb) => eb.fn.min<number | null>('since').as('oldest')]).executeTakeFirst();
   return { skus: Number(row?.n ?? 0), oldest: row?.oldest === null || row?.oldest === undefined ? null : Number(row.oldest) };
+}
+
+/** The pending change of a SKU, if any. */
+export async function getInventoryPending(db: Db, sku: string): Promise<{ version: number; since: number } | undefined> {
+  return db.selectFrom('inventory_pending').select(['version', 'since']).where('sku', '=', sku).executeTakeFirst();
 }

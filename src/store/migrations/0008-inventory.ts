@@ -47,7 +47,9 @@ export function inventoryMigration(): Migration {
         .addColumn('sku', 'text', (c) => c.primaryKey())
         .addColumn('version', 'integer', (c) => c.notNull())
         .addColumn('since', 'bigint', (c) => c.notNull())
+        .addColumn('claimed_until', 'bigint')
         .execute();
+      await db.schema.createIndex('inventory_pending_since').on('inventory_pending').columns(['since']).execute();
     },
   };
 }
