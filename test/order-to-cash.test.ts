@@ -259,6 +259,35 @@ describe('order to cash', () => {
     expect(captured.amount_received).toBeLessThan(placed.total);
     expect(captured.amount_received).toBeGreaterThan(0);
   }, 60_000);
+
+  it('takes a cancellation of some lines asked for while the order is still being booked: it waits for the Sales Order, then reduces it', async () => {
+    await behaviour({ shipDelayMs: 600_000, partialRate: 0 });
+    await faults('erp-main', { latencyMs: 1500 });
+    try {
+      const placed = await placeOrder(basket([tee(2), cap(1)]));
+      const order = await hubOrder(placed.externalId);
+      const id = String(order['id']);
+      const capLine = (order['lines'] as { lineId: string; sku: string }[]).find((l) => l.sku === 'CAP-NAVY')!.lineId;
+      const response = await api('POST', `/v1/orders/${id}/cancel`, { lines: [{ lineId: capLine, quantity: 1 }], reason: 'changed my mind' });
+      expect(response.status).toBe(202);
+      expect(response.body).toMatchObject({ status: 'cancelling' });
+      const reduced = await waitFor(async () => {
+        const now = (await api('GET', `/v1/orders/${id}`)).body;
+        return steps(now).some((s) => s.name === 'reduce-sales-order' && s.status === 'done') ? now : undefined;
+      }, { timeoutMs: 30_000, what: 'the Sales Order reduced once booked' }).catch(async (error: Error) => {
+        const now = (await api('GET', `/v1/orders/${id}`)).body;
+        throw new Error(`${error.message}; the order is ${String(now['status'])}: ${JSON.stringify(now['workflows'])}`);
+      });
+      const all = steps(reduced!);
+      const booked = all.find((s) => s.name === 'book-sales-order')!;
+      expect(booked.status).toBe('done');
+      expect(await erpDocuments('Sales Order', id)).toBe(1);
+      const capProgress = (reduced!['lines'] as { lineId: string; progress: { cancelled: number } }[]).find((l) => l.lineId === capLine)!;
+      expect(capProgress.progress.cancelled).toBe(1);
+    } finally {
+      await faults('erp-main', { latencyMs: 0 });
+    }
+  }, 60_000);
 });
 
 describe('returns and refunds', () => {

@@ -2,7 +2,8 @@ import pino, { type Logger } from 'pino';
 import { newId, systemClock, type Clock } from '../model/index.js';
 import { createCatalog, createInboundRecorder, createInventory, createOrderIntake, createOrderToCash, createWebhookReceiver, interpretInbound, withSubscriptions, type Catalog, type CatalogConfig, type Inventory, type InventoryConfig, type OrderIntake, type OrderToCash, type OrderToCashConfig, createSync, type Sync } from '../flows/index.js';
 import type { WarehouseSettings } from '../connectors/index.js';
-import { inventoryPortsFromConnections, skuResolverFor } from './inventory-ports/index.js';
+import { inventoryPortsFromConnections, skuResolverFor, type ChannelStock } from './inventory-ports/index.js';
+import { startInventoryPusher } from './inventory-pusher.js';
 import { catalogPortsFromConnections } from './catalog-ports/index.js';
 import { syncSourcesFromConnections } from './sync-sources.js';
 import type { ConnectorDefinition, Connections } from '../connectors/index.js';
@@ -35,9 +36,8 @@ export function orderToCashFor(deps: { store: Store; clock: Clock; connections: 
 }
 
 /** Inventory over the configured connections: channels that show availability, and item ids mapped back to SKUs. */
-export function inventoryFor(deps: { store: Store; clock: Clock; connections: Connections; config: InventoryConfig }): Inventory {
-  const now = () => deps.clock.now();
-  return createInventory({ store: deps.store, clock: deps.clock, newId, config: deps.config, port: inventoryPortsFromConnections(deps.connections, deps.store, now), skuOf: skuResolverFor(deps.connections) });
+export function inventoryFor(deps: { store: Store; clock: Clock; connections: Connections; config: InventoryConfig; channels: ChannelStock }): Inventory {
+  return createInventory({ store: deps.store, clock: deps.clock, newId, config: deps.config, port: deps.channels.port, skuOf: skuResolverFor(deps.connections) });
 }
 
 /** The product master over the configured connections: ERP sources in, channels published to. */
@@ -87,7 +87,8 @@ export async function startHub(
   const metrics = createMetrics(() => messageBacklog(store.db), () => countOverdueRuns(store.db, clock.now()));
   const notify = { critical: () => {} };
   const intake = createOrderIntake({ store, clock, newId, onAccepted: () => notify.critical() });
-  const inventory = inventoryFor({ store, clock, connections, config: config.inventory });
+  const channels = inventoryPortsFromConnections(connections, store, () => clock.now());
+  const inventory = inventoryFor({ store, clock, connections, config: config.inventory, channels });
   await inventory.registerLocations(connectionLocations(connections));
   const orderToCash = orderToCashFor({ store, clock, connections, config: config.orderToCash, intake, inventory });
   const catalog = catalogFor({ store, clock, connections, config: config.catalog });
@@ -112,6 +113,7 @@ export async function startHub(
     logger,
     onReceived: notify.critical,
     count: (labels) => metrics.webhooks.inc(labels),
+    isEcho: channels.isEcho,
   });
   const app = await buildGateway({
     store,
@@ -145,7 +147,7 @@ export async function startHub(
   await app.listen({ host: settings.host, port: settings.port });
   dispatcher.start();
   const pollers = startPollers({ store, connections, clock, logger, recorder, onReceived: notify.critical });
-  const pusher = inventory.pusher.start();
+  const pusher = startInventoryPusher(inventory.pusher, { pushIntervalMs: config.inventory.pushInterval, logger });
   const stopHousekeeping = startHousekeeping(store, clock, settings.retentionDays * 86_400_000, logger);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;

@@ -3,6 +3,7 @@ import type { Clock } from '../model/index.js';
 import type { Connections, Poller } from '../connectors/framework/index.js';
 import type { InboundRecorder } from '../flows/index.js';
 import { getConnectorState, setConnectorState, type Store } from '../store/index.js';
+import { sleep } from './sleep.js';
 
 /**
  * Runs every connection's pollers (e.g. Shopify orders updated since a cursor) on their interval.
@@ -65,18 +66,4 @@ export function startPollers(deps: {
       await Promise.allSettled(loops);
     },
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -8,7 +8,7 @@ import type { InboundRecorder } from './record.js';
 /** The HTTP-shaped outcome of one webhook delivery. */
 export interface WebhookOutcome {
   status: number;
-  /** accepted | duplicate | unauthorized | unknown-connection | invalid */
+  /** accepted | duplicate | echo | unauthorized | unknown-connection | invalid */
   outcome: string;
   detail?: string;
   inboxId?: string;
@@ -33,6 +33,8 @@ export function createWebhookReceiver(deps: {
   recorder: InboundRecorder;
   onReceived?: () => void;
   count?: (labels: { connection: string; system: string; outcome: string }) => void;
+  /** True for a verified webhook that only echoes the hub's own change (e.g. a stock push): acknowledged, not kept. */
+  isEcho?: (connectionId: string, topic: string, payload: string) => boolean;
 }): WebhookReceiver {
   return {
     async receive(system, connectionId, raw, headers) {
@@ -65,13 +67,15 @@ export function createWebhookReceiver(deps: {
         });
         return done({ status: 400, outcome: 'invalid', detail });
       }
+      const payload = raw.toString('utf8');
+      if (deps.isEcho?.(connectionId, identity.topic, payload)) return done({ status: 200, outcome: 'echo' });
       const recorded = await deps.recorder.record({
         connectionId,
         system,
         dedupKey: identity.dedupKey,
         topic: identity.topic,
         apiVersion: identity.apiVersion,
-        payload: raw.toString('utf8'),
+        payload,
         via: 'webhook',
       });
       if (!recorded.duplicate) deps.onReceived?.();

@@ -11,6 +11,23 @@ import type { StockReport } from './versions.js';
 
 const stores = await testStores();
 
+/** Runs the pusher every 10 ms, as the hub's loop does. */
+function keepPushing(inventory: Inventory): { stop(): Promise<void> } {
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      await inventory.pusher.pushDue();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+    },
+  };
+}
+
 /** A channel that shows availability as a real one would: a number per SKU, compare-and-set, idempotent per key. */
 function channelShelf(connectionId: string) {
   const shown = new Map<string, number>();
@@ -82,7 +99,7 @@ describe.each(stores)('inventory on $name', (factory) => {
     const shop = channelShelf('shop-main');
     const market = channelShelf('amazon');
     const inventory = await setup({ pushInterval: 200, channels: [{ connection: 'shop-main' }, { connection: 'amazon', allocation: 80 }] }, [shop.port, market.port]);
-    pusher = inventory.pusher.start();
+    pusher = keepPushing(inventory);
     await inventory.report(Array.from({ length: 1000 }, (_, i) => report('TEE', i + 1, { sourceVersion: String(i + 1) })));
     await waitFor(() => shop.shown.get('TEE') === 1000 && market.shown.get('TEE') === 800, { what: 'both channels to show the last level' });
     await new Promise((resolve) => setTimeout(resolve, 400));
@@ -99,7 +116,7 @@ describe.each(stores)('inventory on $name', (factory) => {
   it.skipIf(factory.skipReason !== null)('does not overwrite a change made in the channel meanwhile: it records what the channel shows and pushes again', async () => {
     const shop = channelShelf('shop-main');
     const inventory = await setup({ pushInterval: 50, channels: [{ connection: 'shop-main' }] }, [shop.port]);
-    pusher = inventory.pusher.start();
+    pusher = keepPushing(inventory);
     await inventory.report([report('TEE', 10, { sourceVersion: '1' })]);
     await waitFor(() => shop.shown.get('TEE') === 10, { what: 'the first push' });
     shop.shown.set('TEE', 9); // a sale in the channel the hub has not heard of yet

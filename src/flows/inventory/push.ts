@@ -26,8 +26,8 @@ const claimMs = 60_000;
 export interface InventoryPusher {
   /** Pushes one batch of due SKUs; how many it took. */
   pushDue(signal?: AbortSignal): Promise<number>;
-  /** Keeps pushing until stopped: at once while a backlog lasts, else every fraction of the push interval. */
-  start(): { stop(): Promise<void> };
+  /** The most SKUs one batch takes (a full batch means more may be due). */
+  batchSize: number;
 }
 
 /**
@@ -58,30 +58,7 @@ export function createInventoryPusher(deps: PushDeps): InventoryPusher {
     return claims.length;
   };
 
-  return {
-    pushDue,
-    start() {
-      const stopping = new AbortController();
-      const idleMs = Math.min(250, Math.max(10, Math.floor(deps.config.pushInterval / 5)));
-      const loop = (async () => {
-        while (!stopping.signal.aborted) {
-          let took = 0;
-          try {
-            took = await pushDue(stopping.signal);
-          } catch {
-            took = 0;
-          }
-          if (took < batchSize) await sleep(idleMs, stopping.signal);
-        }
-      })();
-      return {
-        async stop() {
-          stopping.abort();
-          await loop;
-        },
-      };
-    },
-  };
+  return { pushDue, batchSize };
 }
 
 async function pushClaimed(deps: PushDeps, claims: ClaimedSku[], signal: AbortSignal) {
@@ -146,14 +123,4 @@ async function setMany(port: ChannelInventoryPort, requests: SetAvailableRequest
   const outcomes: SetAvailableOutcome[] = [];
   for (const request of requests) outcomes.push(await port.setAvailable(request, signal));
   return outcomes;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 }

@@ -20,7 +20,7 @@ function cancelledLines(run: { steps: Record<string, { output: Record<string, un
 }
 
 /**
- * Cancels some units after the order was booked: record it (partially_cancelled, or shipped when
+ * Cancels some units of an order (after it was booked: one asked for earlier waits): record it (partially_cancelled, or shipped when
  * the rest had shipped), take the units off the warehouse's shipment order and the ERP Sales
  * Order, and refund them when the payment was already captured. When nothing is left open the
  * order's completion starts (capture for what shipped, invoice, close) — or, when nothing had
@@ -30,6 +30,12 @@ export function cancellationWorkflow(deps: OrderToCashDeps, completion: () => Wo
   return defineWorkflow<CancellationInput>({
     name: 'order-cancellation',
     input: CancellationInput,
+    // Units can only come off a Sales Order that exists: a cancellation asked for while the order is
+    // being booked waits, and the placement resumes it once the booking step has finished.
+    async gate(db, run) {
+      const facts = await placementFacts(db, run.input.orderId);
+      return facts.booking === 'in-progress' ? 'waiting for the order to be booked' : null;
+    },
     steps: [
       {
         name: 'record-cancellation',
@@ -44,7 +50,9 @@ export function cancellationWorkflow(deps: OrderToCashDeps, completion: () => Wo
             return { lineId: line.lineId, sku: found.sku, quantity: line.quantity };
           });
           const after = progress.map((p) => ({ ...p, cancelled: p.cancelled + matched.filter((m) => m.lineId === p.line_id).reduce((s, m) => s + m.quantity, 0) }));
-          return { output: { lines: matched, complete: isResolved(after), shippedAny: after.some((p) => p.shipped > 0) } };
+          // Steps of one order run one at a time: a release after this point sends only what is still open.
+          const { released } = await placementFacts(deps.store.db, orderId);
+          return { output: { lines: matched, complete: isResolved(after), shippedAny: after.some((p) => p.shipped > 0), releasedBefore: released } };
         },
         async apply(tx, ctx, result) {
           const lines = result.output!['lines'] as LineQuantity[];
@@ -62,6 +70,7 @@ export function cancellationWorkflow(deps: OrderToCashDeps, completion: () => Wo
         async invoke(ctx): Promise<StepResult> {
           const facts = await placementFacts(deps.store.db, ctx.run.input.orderId);
           if (!facts.released || !facts.plan) return { skipped: true, output: { reason: 'not released to a warehouse' } };
+          if (ctx.run.steps['record-cancellation']!.output['releasedBefore'] === false) return { skipped: true, output: { reason: 'released after the cancellation, without these units' } };
           const lines = cancelledLines(ctx.run);
           const touched: string[] = [];
           for (const allocation of facts.plan.allocations) {

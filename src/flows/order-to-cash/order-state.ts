@@ -54,7 +54,7 @@ export async function statusBeforeHold(db: Db, orderId: string): Promise<OrderSt
 }
 
 /** Units of a line neither shipped nor cancelled. */
-export function openQuantity(line: LineQuantitiesRow): number {
+export function openQuantity(line: Pick<LineQuantitiesRow, 'ordered' | 'shipped' | 'cancelled'>): number {
   return line.ordered - line.shipped - line.cancelled;
 }
 

@@ -8,7 +8,7 @@ import { completionWorkflow } from './completion.js';
 import type { OrderToCashDeps } from './deps.js';
 import { orderAccepted } from './messages.js';
 import { loadOrder, moveOrder, openQuantity, statusBeforeHold } from './order-state.js';
-import { placementFacts, placementKey } from './placement-facts.js';
+import { placementKey } from './placement-facts.js';
 import type { OrderStatus } from './order-status.js';
 import { placementWorkflow } from './placement.js';
 import { shipmentKey, shipmentWorkflow, type ShipmentInput } from './shipment.js';
@@ -80,7 +80,7 @@ function withSlas<I>(workflow: Workflow<I>, config: OrderToCashDeps['config']): 
 /** Builds order-to-cash over the given ports and configuration. */
 export function createOrderToCash(deps: OrderToCashDeps): OrderToCash {
   const completion = withSlas(completionWorkflow(deps), deps.config);
-  const placement = withSlas(placementWorkflow(deps), deps.config);
+  const placement: Workflow<{ orderId: string }> = withSlas(placementWorkflow(deps, () => cancellation), deps.config);
   const shipment = withSlas(shipmentWorkflow(deps, () => completion), deps.config);
   const cancellation = withSlas(cancellationWorkflow(deps, () => completion, () => placement), deps.config);
   const refund = withSlas(refundWorkflow(deps), deps.config);
@@ -118,9 +118,11 @@ export function createOrderToCash(deps: OrderToCashDeps): OrderToCash {
   };
 
   async function cancelInTransaction(tx: HandlerTransaction, orderId: string, request: { lines?: { lineId: string; quantity: number }[] | undefined; reason: string }): Promise<ActionResult> {
-    const { row } = await loadOrder(tx.db, orderId);
+    const { row, order } = await loadOrder(tx.db, orderId);
     if (row.status === 'cancelled') return { orderId, status: 'cancelled' };
-    const progress = await listLineQuantities(tx.db, orderId);
+    const recorded = await listLineQuantities(tx.db, orderId);
+    // Before the placement has routed the order its line progress is not recorded yet: nothing has moved.
+    const progress = recorded.length > 0 ? recorded : order.lines.map((l) => ({ line_id: l.lineId, sku: l.sku, ordered: l.quantity, shipped: 0, cancelled: 0, returned: 0, order_id: orderId, updated_at: row.updated_at }));
     const open = progress.map((p) => ({ lineId: p.line_id, quantity: openQuantity(p) })).filter((l) => l.quantity > 0);
     const lines = request.lines ?? open;
     for (const line of lines) {
@@ -137,8 +139,6 @@ export function createOrderToCash(deps: OrderToCashDeps): OrderToCash {
       return { orderId, status: (await loadOrder(tx.db, orderId)).row.status };
     }
     if (lines.length === 0) throw permanentError('nothing_to_cancel', `order ${orderId} has nothing open to cancel`, 409);
-    const facts = await placementFacts(tx.db, orderId);
-    if (facts.erp && !facts.salesOrder) throw permanentError('order_not_booked_yet', `order ${orderId} is being booked; cancel some lines once it is booked, or cancel the whole order now`, 409);
     const started = await startRun(tx, cancellation, { id: deps.newId('run'), key: `cancellation:${orderId}:${deps.newId('cxl')}`, orderId, correlationId: row.correlation_id, input: { orderId, lines, reason: request.reason } });
     return { orderId, status: 'cancelling', runId: started.runId };
   }

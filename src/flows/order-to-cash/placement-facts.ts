@@ -14,6 +14,8 @@ export interface PlacementFacts {
   erp: string | null;
   salesOrder: string | null;
   released: boolean;
+  /** Whether the booking step has finished (booked or skipped), is still ahead of a live run, or there is no live run. */
+  booking: 'done' | 'in-progress' | 'none';
   /** True when the payment was captured at acceptance. */
   captured: boolean;
 }
@@ -31,6 +33,7 @@ export async function placementFacts(db: Db, orderId: string): Promise<Placement
     erp: plan?.erp ?? null,
     salesOrder: typeof salesOrder === 'string' ? salesOrder : null,
     released: steps['release-to-warehouse'] !== undefined,
+    booking: steps['book-sales-order'] !== undefined ? 'done' : run && (run.status === 'running' || run.status === 'waiting') ? 'in-progress' : 'none',
     captured: steps['payment']?.output['captured'] === true,
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { getOrderRow, initLineQuantities, listLineQuantities, setReservations, addLineQuantities } from '../../store/index.js';
-import { defineWorkflow, type StepContext, type StepResult, type Workflow } from '../workflow/index.js';
+import { getOrderRow, initLineQuantities, listLineQuantities, listOrderWorkflowRuns, setReservations, addLineQuantities } from '../../store/index.js';
+import type { CancellationInput } from './cancellation.js';
+import { defineWorkflow, resumeRun, type StepContext, type StepResult, type Workflow } from '../workflow/index.js';
 import { erpPort, paymentOf, releaseStock, warehousePort, outsideCall, type OrderToCashDeps } from './deps.js';
 import { loadOrder, moveOrder, openQuantity } from './order-state.js';
 import { routeOrder, type RoutingPlan } from './routing.js';
@@ -25,7 +26,7 @@ function locationOf(deps: OrderToCashDeps, warehouse: string | null): string {
  * once, and release it to each warehouse that ships part of it. Compensating the run cancels the
  * order everywhere, in reverse.
  */
-export function placementWorkflow(deps: OrderToCashDeps): Workflow<PlacementInput> {
+export function placementWorkflow(deps: OrderToCashDeps, cancellation: () => Workflow<CancellationInput>): Workflow<PlacementInput> {
   return defineWorkflow<PlacementInput>({
     name: 'order-placement',
     input: PlacementInput,
@@ -119,6 +120,9 @@ export function placementWorkflow(deps: OrderToCashDeps): Workflow<PlacementInpu
         },
         async apply(tx, ctx, result) {
           if (!result.skipped) await moveOrder(tx, ctx.run.input.orderId, 'booked', { system: 'tillbridge' });
+          for (const run of await listOrderWorkflowRuns(tx.db, ctx.run.input.orderId)) {
+            if (run.workflow === 'order-cancellation' && run.status === 'waiting') await resumeRun(tx, cancellation(), run.id);
+          }
         },
         async compensate(ctx) {
           const plan = planOf(ctx);
