@@ -107,6 +107,8 @@ describe('inventory', () => {
     expect((view['explain'] as { channels: Record<string, string> }).channels['shop-main']).toContain('10 on hand');
     const locations = (await api('GET', '/v1/locations')).body['data'] as { id: string; source: string }[];
     expect(locations).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'wh-main', source: 'connection' })]));
+    // The ERP's stock warehouses are read at start, before any of them reports stock.
+    await waitFor(async () => ((await api('GET', '/v1/locations')).body['data'] as { id: string; source: string; connectionId: string }[]).some((l) => l.id.startsWith('Finished Goods - ') && l.source === 'erpnext' && l.connectionId === 'erp-main'), { what: 'the ERP warehouses among the locations' });
     expect((await api('GET', '/v1/inventory/NO-SUCH-SKU')).status).toBe(404);
   });
 

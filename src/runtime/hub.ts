@@ -4,6 +4,7 @@ import { createCatalog, createInboundRecorder, createInventory, createOrderIntak
 import type { WarehouseSettings } from '../connectors/index.js';
 import { inventoryPortsFromConnections, skuResolverFor, type ChannelStock } from './inventory-ports/index.js';
 import { startInventoryPusher } from './inventory-pusher.js';
+import { learnErpLocations } from './erp-locations.js';
 import { catalogPortsFromConnections } from './catalog-ports/index.js';
 import { syncSourcesFromConnections } from './sync-sources.js';
 import type { ConnectorDefinition, Connections } from '../connectors/index.js';
@@ -148,6 +149,8 @@ export async function startHub(
   dispatcher.start();
   const pollers = startPollers({ store, connections, clock, logger, recorder, onReceived: notify.critical });
   const pusher = startInventoryPusher(inventory.pusher, { pushIntervalMs: config.inventory.pushInterval, logger });
+  const background = new AbortController();
+  const learning = learnErpLocations({ connections, inventory, logger, signal: background.signal });
   const stopHousekeeping = startHousekeeping(store, clock, settings.retentionDays * 86_400_000, logger);
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
@@ -165,6 +168,8 @@ export async function startHub(
         stopHousekeeping();
         await pollers.stop();
         await pusher.stop();
+        background.abort();
+        await learning;
         await app.close();
         await recorder.drain();
         await intake.drain();

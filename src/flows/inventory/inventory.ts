@@ -2,6 +2,7 @@ import type { Clock, IdGenerator } from '../../model/index.js';
 import { inOutboxTransaction, type HandlerTransaction } from '../../messaging/index.js';
 import { listLocations, upsertLocations, type LocationRow, type Store } from '../../store/index.js';
 import type { InboundSink } from '../inbound/index.js';
+import { placeOfReport } from './locations.js';
 import type { InventoryConfig } from './config.js';
 import type { ChannelInventoryPort } from './ports.js';
 import { createInventoryPusher, type InventoryPusher } from './push.js';
@@ -36,6 +37,8 @@ export interface Inventory {
   /** Records the configured locations (at start). */
   registerLocations(extra?: readonly Omit<LocationRow, 'updated_at'>[]): Promise<void>;
   locations(): Promise<LocationRow[]>;
+  /** Records locations a connection lists (e.g. the ERP's warehouses), unless configured under another name. */
+  learnLocations(connection: { id: string; system: string }, found: readonly { id: string; name: string }[]): Promise<number>;
 }
 
 /** The inventory flow over a store. */
@@ -64,5 +67,14 @@ export function createInventory(deps: InventoryDeps): Inventory {
       await upsertLocations(deps.store.db, [...extra.map((l) => ({ ...l, updated_at: now })), ...configured]);
     },
     locations: () => listLocations(deps.store.db),
+    async learnLocations(connection, found) {
+      const now = deps.clock.now();
+      const own = found.filter((l) => {
+        const place = placeOfReport(deps.config, connection.id, l.id);
+        return place.kind === 'location' ? place.locationId === l.id && !deps.config.locations.some((c) => c.id === l.id) : true;
+      });
+      await upsertLocations(deps.store.db, own.map((l) => ({ id: l.id, name: l.name, source: connection.system, connection_id: connection.id, updated_at: now })));
+      return own.length;
+    },
   };
 }
