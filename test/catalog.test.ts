@@ -1,11 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveSettings, startHub, type Hub } from '../src/runtime/index.js';
-import { startSandbox, type Sandbox } from '../src/runtime/sandbox/index.js';
 import { waitFor } from '../src/testing/index.js';
-import { apiClient, call } from './support/http.js';
+import { call, type apiClient } from './support/http.js';
+import { startSandboxHub, type SandboxHub } from './support/sandbox-hub.js';
+import type { Sandbox } from '../src/runtime/sandbox/index.js';
 
 /**
  * The product master end to end against the emulators: API and ERP (Item, Item Price webhooks)
@@ -13,9 +10,8 @@ import { apiClient, call } from './support/http.js';
  * change detection, a Shopify outage during price changes, archive and delete.
  */
 const key = 'catalog-bootstrap-key-0123456789';
-let dir: string;
+let env: SandboxHub | undefined;
 let sandbox: Sandbox;
-let hub: Hub;
 let api: ReturnType<typeof apiClient>;
 
 const url = (id: string) => sandbox.connections[id]!.baseUrl;
@@ -77,18 +73,11 @@ async function settled(sku: string, status: string, timeoutMs = 20_000): Promise
 const quiet = (ms = 600) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tb-catalog-'));
-  sandbox = await startSandbox({ outDir: dir, hubUrl: 'http://127.0.0.1:9' });
-  hub = await startHub(resolveSettings({ config: sandbox.configPath, port: '0', data: path.join(dir, 'data'), bootstrapKey: key, logLevel: 'error', leaseMs: '5000', pollMs: '20' }, {}));
-  await sandbox.retarget(hub.url);
-  api = apiClient(hub.url, key);
+  env = await startSandboxHub({ name: 'catalog', key });
+  ({ sandbox, api } = env);
 }, 60_000);
 
-afterAll(async () => {
-  await hub?.stop();
-  await sandbox?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => env?.stop());
 
 describe('product master and publication', () => {
   it('keeps a draft unpublished, publishes on approval, sends only real changes, and catches up after an outage with the latest price', async () => {

@@ -1,14 +1,11 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ShopifyClient } from '../src/connectors/index.js';
 import { exampleOrder } from '../src/model/index.js';
-import { resolveSettings, startHub, type Hub } from '../src/runtime/index.js';
-import { startSandbox, type Sandbox } from '../src/runtime/sandbox/index.js';
 import { waitFor } from '../src/testing/index.js';
-import { apiClient, call } from './support/http.js';
+import { call, type apiClient } from './support/http.js';
+import { startSandboxHub, type SandboxHub } from './support/sandbox-hub.js';
+import type { Hub } from '../src/runtime/index.js';
+import type { Sandbox } from '../src/runtime/sandbox/index.js';
 
 /**
  * Inventory end to end: warehouse stock webhooks and API reports set stock per location; orders
@@ -16,7 +13,7 @@ import { apiClient, call } from './support/http.js';
  * against what Shopify shows, and catches up after an outage.
  */
 const key = 'inventory-bootstrap-key-0123456789';
-let dir: string;
+let env: SandboxHub | undefined;
 let sandbox: Sandbox;
 let hub: Hub;
 let api: ReturnType<typeof apiClient>;
@@ -59,22 +56,18 @@ const onHandOf = async (sku: string, units: number) => (await atWarehouse(sku))?
 const orderOf = async (id: string) => (await api('GET', `/v1/orders/${id}`)).body;
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tb-inventory-'));
-  sandbox = await startSandbox({ outDir: dir, hubUrl: 'http://127.0.0.1:9' });
-  const config = parse(fs.readFileSync(sandbox.configPath, 'utf8')) as Record<string, Record<string, unknown>>;
-  config['inventory'] = { pushInterval: '300ms', channels: [{ connection: 'shop-main', sources: ['shop-main', 'web-store'], locations: ['wh-main'] }] };
-  config['orderToCash'] = { ...config['orderToCash'], holds: [] };
-  fs.writeFileSync(sandbox.configPath, stringify(config));
-  hub = await startHub(resolveSettings({ config: sandbox.configPath, port: '0', data: path.join(dir, 'data'), bootstrapKey: key, logLevel: process.env.TB_TEST_LOG ?? 'error', leaseMs: '5000', pollMs: '20' }, {}));
-  await sandbox.retarget(hub.url);
-  api = apiClient(hub.url, key);
+  env = await startSandboxHub({
+    name: 'inventory',
+    key,
+    configure(config) {
+      config['inventory'] = { pushInterval: '300ms', channels: [{ connection: 'shop-main', sources: ['shop-main', 'web-store'], locations: ['wh-main'] }] };
+      config['orderToCash'] = { ...config['orderToCash'], holds: [] };
+    },
+  });
+  ({ sandbox, hub, api } = env);
 }, 60_000);
 
-afterAll(async () => {
-  await hub?.stop();
-  await sandbox?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => env?.stop());
 
 describe('inventory', () => {
   it('gives the last unit to one of two concurrent orders from two channels; the other waits on hold for stock and goes on by itself when stock arrives', async () => {

@@ -1,15 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Writable } from 'node:stream';
-import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSync } from '../src/cli/sync.js';
 import type { ShopifyClient } from '../src/connectors/index.js';
-import { resolveSettings, startHub, type Hub } from '../src/runtime/index.js';
-import { startSandbox, type Sandbox } from '../src/runtime/sandbox/index.js';
 import { waitFor } from '../src/testing/index.js';
-import { apiClient, call } from './support/http.js';
+import { call, type apiClient } from './support/http.js';
+import { startSandboxHub, type SandboxHub } from './support/sandbox-hub.js';
+import type { Hub } from '../src/runtime/index.js';
+import type { Sandbox } from '../src/runtime/sandbox/index.js';
 
 /**
  * Backfills end to end: stock and ERP Items the hub never heard about by webhook (the emulators
@@ -18,7 +15,7 @@ import { apiClient, call } from './support/http.js';
  */
 const key = 'sync-bootstrap-key-0123456789';
 const skuCount = 1_200;
-let dir: string;
+let env: SandboxHub | undefined;
 let sandbox: Sandbox;
 let hub: Hub;
 let api: ReturnType<typeof apiClient>;
@@ -60,29 +57,30 @@ function capture(isTTY = false) {
 }
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tb-sync-'));
-  sandbox = await startSandbox({ outDir: dir, hubUrl: 'http://127.0.0.1:9' });
-  const config = parse(fs.readFileSync(sandbox.configPath, 'utf8')) as Record<string, Record<string, unknown>>;
-  config['inventory'] = { pushInterval: '200ms', channels: [{ connection: 'shop-main', sources: ['shop-main', 'web-store'], locations: ['wh-main'] }] };
-  fs.writeFileSync(sandbox.configPath, stringify(config));
-  // Seeded while the emulators' webhooks go nowhere: only a backfill can tell the hub.
-  for (let start = 0; start < skuCount; start += 50) {
-    await Promise.all(Array.from({ length: Math.min(50, skuCount - start) }, async (_, j) => {
-      const i = start + j;
-      expect((await call('POST', `${url('wh-main')}/_sandbox/stock`, { sku: sku(i), onHand: (i % 17) + 1 })).status).toBeLessThan(300);
-    }));
-  }
-  const item = await call('POST', `${url('erp-main')}/api/resource/Item`, { item_code: 'SYNC-LAMP', item_name: 'Desk lamp', item_group: 'Products', stock_uom: 'Nos', description: 'Brass desk lamp', standard_rate: 49 }, erpAuth());
-  expect(item.status).toBe(200);
-  hub = await startHub(resolveSettings({ config: sandbox.configPath, port: '0', data: path.join(dir, 'data'), bootstrapKey: key, logLevel: process.env.TB_TEST_LOG ?? 'error', leaseMs: '5000', pollMs: '20' }, {}));
-  api = apiClient(hub.url, key);
+  env = await startSandboxHub({
+    name: 'sync',
+    key,
+    retarget: false,
+    configure(config) {
+      config['inventory'] = { pushInterval: '200ms', channels: [{ connection: 'shop-main', sources: ['shop-main', 'web-store'], locations: ['wh-main'] }] };
+    },
+    // Seeded while the emulators' webhooks go nowhere: only a backfill can tell the hub.
+    async beforeHub(started) {
+      sandbox = started;
+      for (let start = 0; start < skuCount; start += 50) {
+        await Promise.all(Array.from({ length: Math.min(50, skuCount - start) }, async (_, j) => {
+          const i = start + j;
+          expect((await call('POST', `${url('wh-main')}/_sandbox/stock`, { sku: sku(i), onHand: (i % 17) + 1 })).status).toBeLessThan(300);
+        }));
+      }
+      const item = await call('POST', `${url('erp-main')}/api/resource/Item`, { item_code: 'SYNC-LAMP', item_name: 'Desk lamp', item_group: 'Products', stock_uom: 'Nos', description: 'Brass desk lamp', standard_rate: 49 }, erpAuth());
+      expect(item.status).toBe(200);
+    },
+  });
+  ({ hub, api } = env);
 }, 120_000);
 
-afterAll(async () => {
-  await hub?.stop();
-  await sandbox?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => env?.stop());
 
 describe('sync jobs', () => {
   it('backfills warehouse stock in pages on the bulk lane, reports progress, refuses a second job meanwhile, and pushes the full picture to the channel', async () => {
