@@ -6,6 +6,7 @@ import { parse, stringify } from 'yaml';
 import { createShopifyClient, ShopifySettings, startShopifyEmulator, type RunningShopifyEmulator } from '../src/connectors/shopify/index.js';
 import { startSandbox, type Sandbox } from '../src/runtime/sandbox/index.js';
 import { benchKey, startBenchHub } from './hub-process.js';
+import { cpuSeconds, json, rssMiB, sleep, spread } from './measure.js';
 
 const key = benchKey;
 /** Shopify GraphQL points restored per second when the bench lifts the emulator's cost limit. */
@@ -92,35 +93,6 @@ export function inventoryOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): I
     pushIntervalMs: Number(env.BENCH_INV_PUSH_INTERVAL_MS ?? 250),
     shopifyPoints: Number(env.BENCH_INV_SHOPIFY_POINTS ?? unthrottledPoints),
   };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
-function spread(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? 0 };
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-
-/** User + system CPU seconds of a process (Linux /proc). */
-function cpuSeconds(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function rssMiB(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-
-async function json<T>(response: Response, what: string): Promise<T> {
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${what} answered ${response.status}: ${text.slice(0, 500)}`);
-  return JSON.parse(text) as T;
 }
 
 const skuOf = (n: number) => `INV-${String(n).padStart(5, '0')}`;

@@ -6,6 +6,7 @@ import { parse, stringify } from 'yaml';
 import { startWarehouseEmulator, type RunningWarehouseEmulator } from '../src/connectors/index.js';
 import { sandboxCatalog, startSandbox, type Sandbox } from '../src/runtime/sandbox/index.js';
 import { benchKey, startBenchHub } from './hub-process.js';
+import { cpuSeconds, json, rssMiB, sleep, spread } from './measure.js';
 
 const key = benchKey;
 /** Outbound pace for the bench: far above the load, so the hub's own governors never throttle. */
@@ -103,23 +104,6 @@ export function orderToCashOptionsFromEnv(env: NodeJS.ProcessEnv = process.env):
   };
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
-function spread(values: number[]) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? 0 };
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function json<T>(response: Response, what: string): Promise<T> {
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${what} answered ${response.status}: ${text.slice(0, 500)}`);
-  return JSON.parse(text) as T;
-}
-
 async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 }
@@ -134,18 +118,6 @@ async function scrape(url: string): Promise<Map<string, number>> {
     samples.set(line.slice(0, space), Number(line.slice(space + 1)));
   }
   return samples;
-}
-
-/** User + system CPU seconds of a process (Linux /proc). */
-function cpuSeconds(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function rssMiB(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
 
 /** A canonical order of seeded SKUs, under the high-value hold, without payments (Stripe stays out). */
