@@ -5,3 +5,4 @@ export * from './inbound/index.js';
 export * from './inventory/index.js';
 export * from './catalog/index.js';
 export * from './sync/index.js';
+export * from './ledger/index.js';

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock, IdGenerator } from '../model/index.js';
-import type { Catalog, Inventory, OrderIntake, OrderToCash, Sync, WebhookReceiver } from '../flows/index.js';
+import type { Catalog, Inventory, Ledger, OrderIntake, OrderToCash, Sync, WebhookReceiver } from '../flows/index.js';
 import type { Connections } from '../connectors/framework/index.js';
 import type { Store } from '../store/index.js';
 import type { ApiKeys } from './access/api-keys.js';
@@ -42,6 +42,8 @@ export interface GatewayDeps {
   onEnqueued?(): void;
   /** Inventory, for stock reports, availability and locations; without it those routes are absent. */
   inventory?: Inventory | undefined;
+  /** The journal, for GET /v1/journal; without it that route is absent. */
+  ledger?: Ledger | undefined;
   /** The product master, for /v1/products; without it those routes are absent. */
   catalog?: Catalog | undefined;
   /** Inventory and catalog backfills, for /v1/sync/jobs; without it those routes are absent. */

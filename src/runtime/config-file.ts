@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { CatalogConfig, InventoryConfig, OrderToCashConfig } from '../flows/index.js';
+import { CatalogConfig, InventoryConfig, LedgerConfig, OrderToCashConfig } from '../flows/index.js';
 
 const connectionId = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const secretReference = z
@@ -23,6 +23,7 @@ export const HubConfig = z
     connections: z.array(ConnectionConfig).default([]),
     orderToCash: OrderToCashConfig.prefault({}),
     inventory: InventoryConfig.prefault({}),
+    ledger: LedgerConfig.prefault({}),
     catalog: CatalogConfig.prefault({}),
   })
   .superRefine((config, ctx) => {
@@ -41,6 +42,7 @@ export const HubConfig = z
     for (const [path, id] of named) {
       if (id !== undefined && !seen.has(id)) ctx.addIssue({ code: 'custom', path: ['orderToCash', ...path.split('/')], message: `names connection ${id}, which is not configured` });
     }
+    if (config.ledger.erp !== undefined && !seen.has(config.ledger.erp)) ctx.addIssue({ code: 'custom', path: ['ledger', 'erp'], message: `names connection ${config.ledger.erp}, which is not configured` });
     config.inventory.channels.forEach((channel, i) => {
       if (!seen.has(channel.connection)) ctx.addIssue({ code: 'custom', path: ['inventory', 'channels', i, 'connection'], message: `names connection ${channel.connection}, which is not configured` });
     });

@@ -1,7 +1,8 @@
 import pino, { type Logger } from 'pino';
 import { newId, systemClock, type Clock } from '../model/index.js';
-import { createCatalog, createInboundRecorder, createInventory, createOrderIntake, createOrderToCash, createWebhookReceiver, interpretInbound, withSubscriptions, type Catalog, type CatalogConfig, type Inventory, type InventoryConfig, type OrderIntake, type OrderToCash, type OrderToCashConfig, createSync, type Sync } from '../flows/index.js';
-import type { WarehouseSettings } from '../connectors/index.js';
+import { createCatalog, createLedger, type Ledger, createInboundRecorder, createInventory, createOrderIntake, createOrderToCash, createWebhookReceiver, interpretInbound, withSubscriptions, type Catalog, type CatalogConfig, type Inventory, type InventoryConfig, type OrderIntake, type OrderToCash, type OrderToCashConfig, createSync, type Sync } from '../flows/index.js';
+import type { ErpnextClient, WarehouseSettings } from '../connectors/index.js';
+import { erpnextLedgerPortOf } from './ledger-ports/erpnext.js';
 import { inventoryPortsFromConnections, skuResolverFor, type ChannelStock } from './inventory-ports/index.js';
 import { startInventoryPusher } from './inventory-pusher.js';
 import { learnErpLocations } from './erp-locations.js';
@@ -52,6 +53,13 @@ export function syncFor(deps: { store: Store; clock: Clock; connections: Connect
   return createSync({ store: deps.store, clock: deps.clock, newId, sources: () => sources, inventory: deps.inventory, catalog: deps.catalog, catalogChannels: deps.catalogConfig.channels.map((c) => c.connection), pageSize: deps.pageSize });
 }
 
+/** The journal, posted to the ERP connection given (when it is an ERPNext connection). */
+export function ledgerFor(deps: { store: Store; clock: Clock; connections: Connections; erp: string | undefined }): Ledger {
+  const connection = deps.erp ? deps.connections.get(deps.erp) : undefined;
+  const port = connection?.system === 'erpnext' ? erpnextLedgerPortOf(connection.id, connection.instance.client as ErpnextClient) : undefined;
+  return createLedger({ store: deps.store, clock: deps.clock, newId, port });
+}
+
 /** The stock locations the connections name (each warehouse connection's location). */
 function connectionLocations(connections: Connections) {
   return [...connections.values()]
@@ -60,9 +68,9 @@ function connectionLocations(connections: Connections) {
 }
 
 /** The message handlers every hub runs, with published events fanned out to event subscriptions. */
-export function coreHandlers(deps: { store: Store; clock: Clock; connections: Connections; intake: OrderIntake; orderToCash: OrderToCash; inventory: Inventory; catalog?: Catalog | undefined; sync?: Sync | undefined }): HandlerRegistration[] {
+export function coreHandlers(deps: { store: Store; clock: Clock; connections: Connections; intake: OrderIntake; orderToCash: OrderToCash; inventory: Inventory; catalog?: Catalog | undefined; sync?: Sync | undefined; ledger?: Ledger | undefined }): HandlerRegistration[] {
   const catalog = deps.catalog ? { handlers: deps.catalog.handlers, sinks: [deps.catalog.sink] } : { handlers: [], sinks: [] };
-  return withSubscriptions([...deps.orderToCash.handlers, ...catalog.handlers, ...(deps.sync?.handlers ?? []), interpretInbound({ ...deps, newId, sinks: [deps.inventory.sink, ...catalog.sinks] })], deps);
+  return withSubscriptions([...deps.orderToCash.handlers, ...catalog.handlers, ...(deps.sync?.handlers ?? []), ...(deps.ledger?.handlers ?? []), interpretInbound({ ...deps, newId, sinks: [deps.inventory.sink, ...catalog.sinks] })], deps);
 }
 
 /** Starts the hub: store, migrations, dispatcher and HTTP gateway. */
@@ -94,9 +102,10 @@ export async function startHub(
   const orderToCash = orderToCashFor({ store, clock, connections, config: config.orderToCash, intake, inventory });
   const catalog = catalogFor({ store, clock, connections, config: config.catalog });
   const sync = syncFor({ store, clock, connections, inventory, catalog, catalogConfig: config.catalog });
+  const ledger = ledgerFor({ store, clock, connections, erp: config.ledger.erp ?? config.orderToCash.erp });
   const dispatcher = createDispatcher({
     store,
-    handlers: options.handlers ?? coreHandlers({ store, clock, connections, intake, orderToCash, inventory, catalog, sync }),
+    handlers: options.handlers ?? coreHandlers({ store, clock, connections, intake, orderToCash, inventory, catalog, sync, ledger }),
     clock,
     newId,
     leaseMs: settings.leaseMs,
@@ -133,6 +142,7 @@ export async function startHub(
     inventory,
     catalog,
     sync,
+    ledger,
     onEnqueued: () => {
       dispatcher.notify('critical');
       dispatcher.notify('standard');

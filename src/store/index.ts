@@ -111,3 +111,4 @@ export { initLineQuantities, listLineQuantities, addLineQuantities, listOrdersHe
 export * from './inventory/index.js';
 export * from './catalog/index.js';
 export * from './jobs/index.js';
+export * from './ledger/index.js';

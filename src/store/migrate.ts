@@ -11,6 +11,7 @@ import { workflowsMigration } from './migrations/0007-workflows.js';
 import { inventoryMigration } from './migrations/0008-inventory.js';
 import { catalogMigration } from './migrations/0009-catalog.js';
 import { jobsMigration } from './migrations/0010-jobs.js';
+import { ledgerMigration } from './migrations/0011-ledger.js';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -24,6 +25,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0008-inventory': inventoryMigration(),
     '0009-catalog': catalogMigration(),
     '0010-jobs': jobsMigration(),
+    '0011-ledger': ledgerMigration(),
   };
 }
 

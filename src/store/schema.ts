@@ -385,6 +385,31 @@ export interface SyncJobsTable {
   finished_at: number | null;
 }
 
+/** A journal entry the hub computed from business events, and its posting to the ERP. */
+export interface JournalEntriesTable {
+  id: string;
+  /** What the entry is for (e.g. `sale:<order>`): one entry per key, so a repeated event posts nothing twice. */
+  key: string;
+  /** Posting date (YYYY-MM-DD). */
+  date: string;
+  /** JSON: [{ account, debit, credit, currency }] in minor units. */
+  lines: string;
+  /** JSON: ids of the events (messages, webhooks) behind the entry. */
+  source_events: string;
+  correlation_id: string;
+  causation_id: string | null;
+  order_id: string | null;
+  memo: string | null;
+  /** pending | posted | failed | not-posted (no ERP configured) */
+  status: string;
+  erp_connection: string | null;
+  /** JSON: the ERP documents by currency, e.g. { "USD": "ACC-JV-2026-00001" }. */
+  erp_documents: string | null;
+  error: string | null;
+  created_at: number;
+  posted_at: number | null;
+}
+
 /** The whole database as Kysely sees it. */
 export interface Schema {
   orders: OrdersTable;
@@ -417,4 +442,5 @@ export interface Schema {
   product_sources: ProductSourcesTable;
   product_publications: ProductPublicationsTable;
   sync_jobs: SyncJobsTable;
+  journal_entries: JournalEntriesTable;
 }

@@ -5,6 +5,7 @@ import { isMigrated, messageBacklog, type Store, type TestStoreFactory } from '.
 import { buildGateway, createApiKeys, createMetrics, createOAuth, type ApiKeys, type Gateway, type OAuth } from '../index.js';
 import { createRateLimiter, type RateLimiterOptions } from '../rate-limit/limiter.js';
 import { defaultRateLimit } from '../rate-limit/policy.js';
+import type { GatewayDeps } from '../deps.js';
 import { storeBuckets } from '../rate-limit/shared-buckets.js';
 
 /** The bootstrap key every test gateway accepts. */
@@ -29,7 +30,8 @@ export async function startTestGateway(
   factory: TestStoreFactory,
   options: { logger?: pino.Logger; corsOrigins?: string[]; /** The clock OAuth tokens are issued and verified by. */ oauthClock?: Clock;
     /** The gateway's clock (rate limiting, timestamps); the system clock by default. */ clock?: Clock;
-    /** Rate limiter settings (default policy 6000/60 s, reservations of 1 s). */ rateLimit?: Partial<Pick<RateLimiterOptions, 'defaultLimit' | 'reservationMs' | 'batchFraction'>> } = {},
+    /** Rate limiter settings (default policy 6000/60 s, reservations of 1 s). */ rateLimit?: Partial<Pick<RateLimiterOptions, 'defaultLimit' | 'reservationMs' | 'batchFraction'>>;
+    /** More of what the gateway is built from (flows behind optional routes), over the test's store. */ with?: (store: Store) => Partial<GatewayDeps> } = {},
 ): Promise<TestGateway> {
   const store = await factory.open();
   const logger = options.logger ?? pino({ level: 'silent' });
@@ -65,6 +67,7 @@ export async function startTestGateway(
     onReplayed: () => {
       harness.replayNotifications += 1;
     },
+    ...options.with?.(store),
   });
   await harness.app.ready();
   return harness;

@@ -1,0 +1,123 @@
+import { JournalLine, journalViolations, permanentError, type Clock, type IdGenerator } from '../../model/index.js';
+import { handlerFor, type HandlerRegistration, type HandlerTransaction } from '../../messaging/index.js';
+import { getJournalEntry, insertJournalEntry, listJournalEntries, setJournalPosting, type JournalEntryRow, type Store } from '../../store/index.js';
+import { ledgerPost } from './messages.js';
+import type { LedgerPort } from './ports.js';
+
+/** A journal entry a flow computed, with what it is for and the events behind it. */
+export interface JournalDraft {
+  /** One entry per key (e.g. `sale:<order>`, `refund:<refund>`): a repeated event records and posts nothing twice. */
+  key: string;
+  /** Posting date, YYYY-MM-DD (already moved out of a closed period by the posting rules). */
+  date: string;
+  lines: JournalLine[];
+  sourceEvents: string[];
+  correlationId: string;
+  causationId?: string | undefined;
+  orderId?: string | undefined;
+  memo?: string | undefined;
+}
+
+/** A journal entry as GET /v1/journal shows it. */
+export interface JournalView {
+  id: string;
+  date: string;
+  lines: JournalLine[];
+  sourceEvents: string[];
+  correlationId: string;
+  causationId: string | null;
+  orderId: string | null;
+  memo: string | null;
+  status: string;
+  /** The ERP document (the first, when the entry spans currencies), or null until posted. */
+  erpDocument: string | null;
+  /** The ERP documents by currency. */
+  erpDocuments: Record<string, string>;
+  error: string | null;
+}
+
+/** What the ledger needs. */
+export interface LedgerDeps {
+  store: Store;
+  clock: Clock;
+  newId: IdGenerator;
+  /** The ERP that journal entries are posted to, when one is configured. */
+  port?: LedgerPort | undefined;
+}
+
+/** Journal entries: recorded with the events that cause them, posted to the ERP exactly once, listed with their lineage. */
+export interface Ledger {
+  handlers: HandlerRegistration[];
+  /** Records an entry in the caller's transaction (refusing one that does not balance per currency) and queues its posting; false when its key was recorded before. */
+  record(tx: HandlerTransaction, draft: JournalDraft): Promise<boolean>;
+  list(filter: { orderId?: string | undefined; correlationId?: string | undefined; from?: string | undefined; to?: string | undefined }, page: { limit: number; after?: { date: string; id: string } | undefined }): Promise<JournalView[]>;
+}
+
+/** The ledger over a store and, optionally, an ERP. */
+export function createLedger(deps: LedgerDeps): Ledger {
+  const post = handlerFor(ledgerPost, async (ctx) => {
+    const entry = await getJournalEntry(deps.store.db, ctx.message.data.entryId);
+    if (!entry) throw permanentError('unknown_journal_entry', `journal entry ${ctx.message.data.entryId} does not exist`);
+    if (entry.status === 'posted' || !deps.port) return;
+    const lines = JournalLine.array().parse(JSON.parse(entry.lines));
+    const documents: Record<string, string> = JSON.parse(entry.erp_documents ?? '{}') as Record<string, string>;
+    for (const currency of [...new Set(lines.map((l) => l.currency))].sort()) {
+      if (documents[currency]) continue;
+      const posted = await deps.port.post({ reference: `${entry.id}-${currency}`, date: entry.date, currency, lines: lines.filter((l) => l.currency === currency), memo: entry.memo }, ctx.signal);
+      documents[currency] = posted.document;
+    }
+    await ctx.commit(async (tx) => {
+      await setJournalPosting(tx.db, entry.id, { status: 'posted', erp_connection: deps.port!.connectionId, erp_documents: JSON.stringify(documents), error: null, posted_at: tx.now });
+    });
+  });
+
+  return {
+    handlers: [post],
+    async record(tx, draft) {
+      const lines = JournalLine.array().parse(draft.lines);
+      const violations = journalViolations({ lines });
+      if (violations.length > 0) throw permanentError('unbalanced_journal_entry', `journal entry ${draft.key}: ${violations.map((v) => `${v.pointer}: ${v.detail}`).join('; ')}`, 422, violations);
+      const id = deps.newId('je');
+      const inserted = await insertJournalEntry(tx.db, {
+        id,
+        key: draft.key,
+        date: draft.date,
+        lines: JSON.stringify(lines),
+        source_events: JSON.stringify(draft.sourceEvents),
+        correlation_id: draft.correlationId,
+        causation_id: draft.causationId ?? null,
+        order_id: draft.orderId ?? null,
+        memo: draft.memo ?? null,
+        status: deps.port ? 'pending' : 'not-posted',
+        erp_connection: deps.port?.connectionId ?? null,
+        erp_documents: null,
+        error: null,
+        created_at: tx.now,
+        posted_at: null,
+      });
+      if (inserted && deps.port) tx.emit(ledgerPost, { entryId: id }, { subject: draft.key });
+      return inserted;
+    },
+    async list(filter, page) {
+      return (await listJournalEntries(deps.store.db, filter, page)).map(viewOf);
+    },
+  };
+}
+
+function viewOf(row: JournalEntryRow): JournalView {
+  const documents = JSON.parse(row.erp_documents ?? '{}') as Record<string, string>;
+  return {
+    id: row.id,
+    date: row.date,
+    lines: JSON.parse(row.lines) as JournalLine[],
+    sourceEvents: JSON.parse(row.source_events) as string[],
+    correlationId: row.correlation_id,
+    causationId: row.causation_id,
+    orderId: row.order_id,
+    memo: row.memo,
+    status: row.status,
+    erpDocument: Object.values(documents)[0] ?? null,
+    erpDocuments: documents,
+    error: row.error,
+  };
+}

@@ -1,0 +1,21 @@
+import type { ErpnextClient } from '../../connectors/index.js';
+import type { LedgerPort } from '../../flows/index.js';
+
+/**
+ * ERPNext as the ledger: one Journal Entry per hub entry and currency, found by the hub's
+ * reference before anything is created (so a retry or a lost answer posts nothing twice), and
+ * submitted.
+ */
+export function erpnextLedgerPortOf(connectionId: string, client: ErpnextClient): LedgerPort {
+  return {
+    connectionId,
+    async post({ reference, date, currency, lines, memo }, signal) {
+      const ensured = await client.journalEntries.ensure(
+        { reference, postingDate: date, currency, lines: lines.map((l) => ({ account: l.account, debit: l.debit, credit: l.credit })), ...(memo ? { memo } : {}) },
+        signal,
+      );
+      const doc = ensured.doc.state === 'draft' ? await client.journalEntries.submit(ensured.doc.name, signal) : ensured.doc;
+      return { document: doc.name };
+    },
+  };
+}

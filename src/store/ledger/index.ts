@@ -1,0 +1,1 @@
+export { insertJournalEntry, getJournalEntry, setJournalPosting, listJournalEntries, type JournalEntryRow, type NewJournalEntryRow } from './journal.js';

@@ -1,0 +1,42 @@
+import type { Insertable, Selectable } from 'kysely';
+import type { JournalEntriesTable } from '../schema.js';
+import type { Db } from '../messages/types.js';
+
+/** A journal entry as stored. */
+export type JournalEntryRow = Selectable<JournalEntriesTable>;
+/** A journal entry to record. */
+export type NewJournalEntryRow = Insertable<JournalEntriesTable>;
+
+/** Records an entry once per key; false when an entry with that key exists already (a repeat of the same event). */
+export async function insertJournalEntry(db: Db, row: NewJournalEntryRow): Promise<boolean> {
+  const inserted = await db.insertInto('journal_entries').values(row).onConflict((oc) => oc.column('key').doNothing()).returning('id').executeTakeFirst();
+  return inserted !== undefined;
+}
+
+/** One entry. */
+export async function getJournalEntry(db: Db, id: string): Promise<JournalEntryRow | undefined> {
+  return db.selectFrom('journal_entries').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Records where an entry went in the ERP (or why it did not). */
+export async function setJournalPosting(db: Db, id: string, posting: { status: string; erp_connection: string | null; erp_documents: string | null; error: string | null; posted_at: number | null }): Promise<void> {
+  await db.updateTable('journal_entries').set(posting).where('id', '=', id).execute();
+}
+
+/** Entries by order, correlation id and date range (dates inclusive, YYYY-MM-DD), oldest first, a page at a time after `after` (date, id). */
+export async function listJournalEntries(
+  db: Db,
+  filter: { orderId?: string | undefined; correlationId?: string | undefined; from?: string | undefined; to?: string | undefined },
+  page: { limit: number; after?: { date: string; id: string } | undefined },
+): Promise<JournalEntryRow[]> {
+  let query = db.selectFrom('journal_entries').selectAll();
+  if (filter.orderId !== undefined) query = query.where('order_id', '=', filter.orderId);
+  if (filter.correlationId !== undefined) query = query.where('correlation_id', '=', filter.correlationId);
+  if (filter.from !== undefined) query = query.where('date', '>=', filter.from);
+  if (filter.to !== undefined) query = query.where('date', '<=', filter.to);
+  if (page.after) {
+    const { date, id } = page.after;
+    query = query.where((eb) => eb.or([eb('date', '>', date), eb.and([eb('date', '=', date), eb('id', '>', id)])]));
+  }
+  return query.orderBy('date').orderBy('id').limit(page.limit).execute();
+}
