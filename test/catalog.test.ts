@@ -7,7 +7,8 @@ import type { Sandbox } from '../src/runtime/sandbox/index.js';
 /**
  * The product master end to end against the emulators: API and ERP (Item, Item Price webhooks)
  * sources, PIM enrichment, approval, publication to the Shopify emulator by productSet with
- * change detection, a Shopify outage during price changes, archive and delete.
+ * change detection (images as product media), a Shopify outage during price changes, archive and
+ * delete, and the paged list of masters.
  */
 const key = 'catalog-bootstrap-key-0123456789';
 let env: SandboxHub | undefined;
@@ -44,6 +45,7 @@ interface ShopProduct {
   descriptionHtml: string;
   vendor: string;
   tags: string[];
+  images: { id: string; url: string; alt: string }[];
   variants: { id: string; sku: string; price: string; inventoryItemId: string }[];
 }
 
@@ -174,6 +176,9 @@ describe('product master and publication', () => {
     await api('POST', '/v1/products/MERINO-BEANIE/approve');
     await settled('MERINO-BEANIE', 'published');
     expect(await shopProduct('MERINO-BEANIE')).toMatchObject({ title: 'Merino beanie', vendor: 'Nordwool', productType: 'Products', tags: ['merino'], descriptionHtml: '<p>Soft merino wool beanie</p>', variants: [{ price: '24.50' }] });
+    // The PIM's images are the product's media in Shopify.
+    const media = (await shopProduct('MERINO-BEANIE'))!.images;
+    expect(media).toEqual([{ id: expect.stringContaining('gid://shopify/MediaImage/'), url: 'https://pim.example.com/beanie.jpg', alt: 'beanie' }]);
 
     // An ERP rename and price change flow through to Shopify.
     const itemPrice = await call('GET', `${erp}/api/resource/Item Price?filters=${encodeURIComponent(JSON.stringify([['item_code', '=', 'MERINO-BEANIE']]))}&fields=${encodeURIComponent('["name"]')}`, undefined, erpAuth());
@@ -184,6 +189,14 @@ describe('product master and publication', () => {
       const shop = await shopProduct('MERINO-BEANIE');
       return shop?.title === 'Merino beanie (navy)' && shop.variants[0]?.price === '26.00';
     }, { timeoutMs: 20_000, what: 'the ERP change in Shopify' });
+    // Unchanged images are not sent again (the media keep their ids); changed ones replace them.
+    expect((await shopProduct('MERINO-BEANIE'))?.images).toEqual(media);
+    await api('PUT', '/v1/products/MERINO-BEANIE?source=pim', { description: '<p>Soft merino wool beanie</p>', attributes: { brand: 'Nordwool', material: 'merino' }, images: [{ url: 'https://pim.example.com/beanie-2.jpg' }, { url: 'https://pim.example.com/beanie.jpg', alt: 'beanie' }] });
+    const replaced = (await waitFor(async () => {
+      const images = (await shopProduct('MERINO-BEANIE'))?.images;
+      return images?.length === 2 ? images : undefined;
+    }, { timeoutMs: 20_000, what: 'the new images in Shopify' }))!;
+    expect(replaced.map((i) => [i.url, i.alt])).toEqual([['https://pim.example.com/beanie-2.jpg', ''], ['https://pim.example.com/beanie.jpg', 'beanie']]);
 
     // Disabling the Item in the ERP archives the product and takes it off sale.
     expect((await call('PUT', `${erp}/api/resource/Item/MERINO-BEANIE`, { disabled: 1 }, erpAuth())).status).toBe(200);
@@ -191,4 +204,34 @@ describe('product master and publication', () => {
     expect((await product('MERINO-BEANIE')).status).toBe('archived');
     expect((await shopProduct('MERINO-BEANIE'))?.status).toBe('ARCHIVED');
   }, 60_000);
+
+  it('lists the masters by page in SKU order, optionally of one status (GET /v1/products)', async () => {
+    for (const sku of ['LIST-A', 'LIST-B', 'LIST-C']) await api('PUT', `/v1/products/${sku}`, { title: sku, prices: [{ currency: 'USD', amount: 1000 }] });
+    await api('POST', '/v1/products/LIST-B/approve');
+    const seen: Product[] = [];
+    let cursor: string | null = null;
+    for (let pages = 0; pages === 0 || (cursor !== null && pages < 100); pages++) {
+      const page = await api('GET', `/v1/products?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      const body = page.body as unknown as { data: Product[]; nextCursor: string | null };
+      expect(body.data.length).toBeLessThanOrEqual(2);
+      seen.push(...body.data);
+      cursor = body.nextCursor;
+    }
+    expect(cursor).toBeNull();
+    const skus = seen.map((p) => p.sku);
+    expect(new Set(skus).size).toBe(skus.length);
+    expect(skus).toEqual(expect.arrayContaining(['LIST-A', 'LIST-B', 'LIST-C']));
+    expect(skus.filter((sku) => sku.startsWith('LIST-'))).toEqual(['LIST-A', 'LIST-B', 'LIST-C']);
+    expect(seen.find((p) => p.sku === 'LIST-B')).toMatchObject({ status: 'approved', publications: [{ connectionId: 'shop-main' }] });
+
+    const drafts = (await api('GET', '/v1/products?status=draft&limit=500')).body as unknown as { data: Product[]; nextCursor: string | null };
+    expect(drafts.data.every((p) => p.status === 'draft')).toBe(true);
+    expect(drafts.data.map((p) => p.sku)).toEqual(expect.arrayContaining(['LIST-A', 'LIST-C']));
+    expect(drafts.data.map((p) => p.sku)).not.toContain('LIST-B');
+
+    const invalid = await api('GET', '/v1/products?status=live&limit=0&cursor=nope');
+    expect(invalid.status).toBe(400);
+    expect((invalid.body['errors'] as { pointer: string }[]).map((e) => e.pointer)).toEqual(['/query/status', '/query/limit', '/query/cursor']);
+  }, 30_000);
 });

@@ -6,3 +6,4 @@ export * from './inventory/index.js';
 export * from './catalog/index.js';
 export * from './sync/index.js';
 export * from './ledger/index.js';
+export * from './finance/index.js';

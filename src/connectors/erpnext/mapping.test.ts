@@ -44,6 +44,7 @@ describe('ERPNext mapping', () => {
         images: [{ url: 'https://erp.example.com/files/tee-red.jpg' }],
         variants: [{ sku: 'TEE-RED-M', title: 'Tee red M', barcode: '0012345000017', options: { Colour: 'Red', Size: 'M' }, weight: { value: 250, unit: 'g' } }],
       },
+      sourceVersion: '2026-11-26 10:15:00.000000',
     });
     const doc = (fields: string) => webhookDocument(item(fields));
     expect(productFromItem(doc('"weight_per_unit": 2.0, "weight_uom": "Kg", "disabled": 1'), settings)[0]).toMatchObject({ product: { status: 'archived', variants: [{ weight: { value: 2, unit: 'kg' } }] } });

@@ -124,7 +124,8 @@ function imageUrl(image: string | null | undefined, baseUrl: string | undefined)
 /**
  * An Item → a product with one variant whose SKU is the item code: ERPNext's unit of catalog is
  * the Item (a variant Item names its template in `variantOf`). A template (Has Variants) is not
- * sold and maps to nothing; prices live in Item Price, so the product carries none.
+ * sold and maps to nothing; prices live in Item Price, so the product carries none. Versioned by
+ * `modified`, so an Item delivered out of order does not overwrite a newer one.
  */
 export function productFromItem(doc: unknown, settings: InterpretSettings, deleted = false): InboundEvent[] {
   const item = parseDoc(ItemDoc, doc, 'Item');
@@ -160,6 +161,7 @@ export function productFromItem(doc: unknown, settings: InterpretSettings, delet
         ],
       },
       ...(deleted ? { deleted: true } : {}),
+      sourceVersion: item.modified,
     },
   ];
 }

@@ -74,6 +74,8 @@ const ProductEvent = z.object({
   kind: z.literal('product'),
   product: Product,
   deleted: z.boolean().optional(),
+  /** The source's own version of the product (e.g. ERPNext `modified`): an older one than already applied is stale. */
+  sourceVersion: z.string().optional(),
 });
 
 /** A selling price of a SKU as the ERP (or a pricing system) now has it, from a named price list; `deleted` when withdrawn. */

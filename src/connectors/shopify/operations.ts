@@ -21,6 +21,19 @@ export const ProductSetInput = z.object({
   status: z.enum(['ACTIVE', 'ARCHIVED', 'DRAFT']).optional(),
   tags: z.array(z.string()).optional(),
   productOptions: z.array(z.object({ name: z.string().min(1), values: z.array(z.object({ name: z.string().min(1) })).min(1) })).optional(),
+  /** The product's media (`FileSetInput`): an image by external URL; the list replaces the media the product had. */
+  files: z
+    .array(
+      z.object({
+        id: Id.optional(),
+        originalSource: z.string().min(1).optional(),
+        alt: z.string().optional(),
+        filename: z.string().min(1).optional(),
+        contentType: z.enum(['IMAGE', 'FILE', 'VIDEO', 'EXTERNAL_VIDEO', 'MODEL_3D']).optional(),
+      }),
+    )
+    .max(250)
+    .optional(),
   variants: z
     .array(
       z.object({

@@ -9,7 +9,7 @@ import { changeMaster, type MasterChange, type MasterDeps } from './master.js';
 import type { CatalogPort } from './ports.js';
 import { catalogPublishHandler, type ChannelRuntime } from './publish.js';
 import { catalogSink } from './sink.js';
-import { productView, type ProductView } from './view.js';
+import { productPage, productView, type ProductView } from './view.js';
 
 /** What the catalog flow needs. */
 export interface CatalogDeps {
@@ -22,7 +22,7 @@ export interface CatalogDeps {
 }
 
 /** Fields and status of a product as an API-fed source gives them (`PUT /v1/products/{sku}`). */
-export type ProductInput = Omit<SourceFields, 'archived'> & { status?: Exclude<MasterStatus, 'deleted'> | undefined };
+export type ProductInput = Omit<SourceFields, 'archived' | 'sourceVersion'> & { status?: Exclude<MasterStatus, 'deleted'> | undefined };
 
 /** The product master: sources merged by rule, approval, and publication to the channels. */
 export interface Catalog {
@@ -36,6 +36,8 @@ export interface Catalog {
   /** Deletes the master: every channel deletes its listing; the record stays as `deleted`. */
   remove(sku: string, actor: string): Promise<ProductView>;
   view(sku: string): Promise<ProductView | undefined>;
+  /** A page of masters in SKU order, optionally of one status, after `afterSku`; `next` is the SKU to page on from (null on the last page). */
+  list(options: { limit: number; afterSku?: string | undefined; status?: MasterStatus | undefined }): Promise<{ data: ProductView[]; next: string | null }>;
 }
 
 const notFound = (sku: string) => permanentError('not_found', `no product ${sku}`, 404);
@@ -83,5 +85,6 @@ export function createCatalog(deps: CatalogDeps): Catalog {
       return viewOf(sku);
     },
     view: (sku) => productView(deps.store.db, sku),
+    list: (options) => productPage(deps.store.db, options),
   };
 }

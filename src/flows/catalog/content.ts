@@ -35,6 +35,8 @@ export const SourceFields = z.object({
   prices: ProductPrices.optional(),
   /** The source disabled or withdrew the item (e.g. an ERP Item that is disabled or deleted). */
   archived: z.boolean().optional(),
+  /** The source's version of what it gave (ERPNext Item `modified`), so an older delivery is not applied over a newer one. */
+  sourceVersion: z.string().optional(),
 });
 export type SourceFields = z.infer<typeof SourceFields>;
 

@@ -25,8 +25,11 @@ export interface MasterDeps {
 
 /** One change to a SKU's master. */
 export type MasterChange =
-  /** A source now gives these fields (computed from what it gave before, so a price can be patched in). */
-  | { kind: 'source'; source: string; fields: (previous: SourceFields | undefined) => SourceFields }
+  /**
+   * A source now gives these fields (computed from what it gave before, so a price can be patched
+   * in); null leaves what it gave as it was (e.g. a stale delivery).
+   */
+  | { kind: 'source'; source: string; fields: (previous: SourceFields | undefined) => SourceFields | null }
   /** An operator (or the API) sets the status. */
   | { kind: 'status'; status: Exclude<MasterStatus, 'deleted'>; actor: string }
   /** The master is deleted: every channel deletes its listing. */
@@ -66,12 +69,16 @@ export async function changeMaster(tx: HandlerTransaction, deps: MasterDeps, sku
   let deleted = false;
   for (const change of changes) {
     if (change.kind === 'source') {
-      sources.set(change.source, SourceFields.parse(change.fields(sources.get(change.source))));
+      const fields = change.fields(sources.get(change.source));
+      if (fields === null) continue;
+      sources.set(change.source, SourceFields.parse(fields));
       touched.add(change.source);
     } else if (change.kind === 'delete') {
       deleted = true;
     }
   }
+  // Nothing to apply (every source change was left out): the master stays as it is.
+  if (touched.size === 0 && changes.every((c) => c.kind === 'source')) return previous ? { created: false, changed: false, row: previous } : undefined;
   if (deleted && !live) return undefined;
   const content = deleted ? storedContent(previous!) : mergeSources(deps.config.merge, sources);
 

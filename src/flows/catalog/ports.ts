@@ -8,6 +8,8 @@ export interface ChannelIds {
   /** The channel's stock-keeping id of the SKU, which its stock webhooks name. */
   inventoryItemId?: string | undefined;
   handle?: string | undefined;
+  /** Which images the channel was last sent (a port's own mark, so unchanged images are not re-sent); not shown by the API. */
+  imagesKey?: string | undefined;
 }
 
 /** A sales channel products are published to (CatalogSink): Shopify, marketplaces… */

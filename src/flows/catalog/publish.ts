@@ -37,6 +37,13 @@ export function knownIds(row: ProductPublicationRow | undefined): ChannelIds | n
   return row.external_ids ? (JSON.parse(row.external_ids) as ChannelIds) : { productId: row.external_id };
 }
 
+/** The channel's ids without the port's own marks (what the API shows, and what a forced publish passes so the port re-sends everything). */
+export function withoutPortMarks(ids: ChannelIds | null): ChannelIds | null {
+  if (!ids) return null;
+  const { imagesKey: _imagesKey, ...shown } = ids;
+  return shown;
+}
+
 type Plan =
   | { action: 'publish' }
   | { action: 'unpublish'; known: ChannelIds; reason: 'archived' | 'draft' }
@@ -94,7 +101,9 @@ export function catalogPublishHandler(deps: PublishDeps): HandlerRegistration {
         await ctx.commit(async (tx) => setPublication(tx.db, { ...base, status: 'published', published_version: master.version, error: null, updated_at: tx.now }));
         return;
       }
-      const ids = await port.publish({ sku, listing, known: knownIds(publication) }, ctx.signal);
+      // A backfill repairs a channel that may have lost what it was sent: the port may skip nothing (e.g. images).
+      const known = ctx.message.data.force ? withoutPortMarks(knownIds(publication)) : knownIds(publication);
+      const ids = await port.publish({ sku, listing, known }, ctx.signal);
       await ctx.commit(async (tx) =>
         setPublication(tx.db, {
           ...base,

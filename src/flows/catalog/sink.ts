@@ -28,6 +28,19 @@ export function fieldsOfProductEvent(event: ProductEvent): { sku: string; fields
   });
 }
 
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Whether a product event is older than what its source last gave for the SKU (by the source's
+ * version, e.g. ERPNext `modified`, which sorts as text), or the same delivery again. A deletion
+ * carries the version of the last update, so at the same version it still applies.
+ */
+export function staleProductEvent(event: Pick<ProductEvent, 'sourceVersion' | 'deleted'>, previous: SourceFields | undefined): boolean {
+  if (event.sourceVersion === undefined || previous?.sourceVersion === undefined) return false;
+  const order = compareText(event.sourceVersion, previous.sourceVersion);
+  return order < 0 || (order === 0 && (event.deleted !== true || previous.archived === true));
+}
+
 /** The channel a price of a source's price list prices: null for every channel, undefined when the list is not used. */
 export function channelOfPriceList(source: CatalogSource, event: PriceEvent): string | null | undefined {
   if (!source.priceLists) return event.price.channel === 'default' ? null : event.price.channel;
@@ -46,7 +59,8 @@ export function withPrice(prices: readonly ProductPrice[], price: ProductPrice, 
  * Product and price events of the connections that feed a catalog source (an ERP's Items and
  * Item Prices, by webhook or poll), applied to the masters in the transaction that completes the
  * inbound payload: an Item sets the source's title, description, attributes and images (a disabled
- * or deleted Item withdraws it); an Item Price sets one price, keeping the others.
+ * or deleted Item withdraws it) unless it is older than the Item the source last gave for the SKU
+ * (or that one again); an Item Price sets one price, keeping the others.
  */
 export function catalogSink(deps: MasterDeps): InboundSink {
   const byConnection = new Map(deps.config.sources.filter((s) => s.connection !== undefined).map((s) => [s.connection!, s]));
@@ -57,7 +71,16 @@ export function catalogSink(deps: MasterDeps): InboundSink {
       if (!source) return;
       if (event.kind === 'product') {
         for (const { sku, fields } of fieldsOfProductEvent(event)) {
-          await changeMaster(tx, deps, sku, [{ kind: 'source', source: source.id, fields: (previous) => ({ ...fields, ...(previous?.prices ? { prices: previous.prices } : {}) }) }]);
+          await changeMaster(tx, deps, sku, [
+            {
+              kind: 'source',
+              source: source.id,
+              fields: (previous) =>
+                staleProductEvent(event, previous)
+                  ? null
+                  : { ...fields, ...(previous?.prices ? { prices: previous.prices } : {}), ...(event.sourceVersion !== undefined ? { sourceVersion: event.sourceVersion } : {}) },
+            },
+          ]);
         }
         return;
       }

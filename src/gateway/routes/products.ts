@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { MasterStatus, ProductAttributes, ProductPrice, ProductPrices, type Catalog } from '../../flows/index.js';
+import { decodeCursor, encodeCursor, MasterStatus, ProductAttributes, ProductPrice, ProductPrices, type Catalog } from '../../flows/index.js';
 import { ConnectionId, Identifier, ProductImage } from '../../model/index.js';
 import { insertRejectedPayload } from '../../store/index.js';
 import type { GatewayDeps } from '../deps.js';
 import { ProblemSchema } from '../openapi/problem-schema.js';
-import { problem, sendProblem } from '../problem.js';
+import { problem, sendProblem, type ProblemViolation } from '../problem.js';
+import { parseLimit } from './paging.js';
 import { actorOf, zodViolations } from './request.js';
+import { pageOf, PageQuery } from './responses.js';
 
 const tags = ['catalog'];
 const timestamp = z.iso.datetime({ offset: true });
@@ -55,9 +57,15 @@ export const ProductMasterView = z.object({
   publications: z.array(ProductPublicationView),
 });
 
+/** `GET /v1/products`: filters and paging (the handler checks the same rules). */
+export const ProductListQuery = PageQuery.extend({ status: MasterStatus.meta({ description: 'Only masters with this status' }).optional() });
+
+/** `GET /v1/products`: a page of masters in SKU order. */
+export const ProductPage = pageOf(ProductMasterView);
+
 const notFound = { description: 'No such product', schema: ProblemSchema };
 
-/** The product master over HTTP: create or replace a source's fields, read with publications, approve, delete. */
+/** The product master over HTTP: create or replace a source's fields, list, read with publications, approve, delete. */
 export async function productRoutes(app: FastifyInstance, deps: GatewayDeps & { catalog?: Catalog | undefined }): Promise<void> {
   const catalog = deps.catalog;
   if (!catalog) return;
@@ -98,6 +106,23 @@ export async function productRoutes(app: FastifyInstance, deps: GatewayDeps & { 
       deps.onEnqueued?.();
       if (result.created) reply.header('Location', `/v1/products/${encodeURIComponent(sku.data)}`);
       return reply.code(result.created ? 201 : 200).send(result.product);
+    },
+  );
+
+  app.get<{ Querystring: Record<string, string | undefined> }>(
+    '/v1/products',
+    { config: { meta: { scope: 'catalog:read', summary: 'List product masters in SKU order, optionally of one status, with a cursor', tags, schemas: { query: ProductListQuery, responses: { 200: { description: 'A page of product masters', schema: ProductPage } } } } } },
+    async (request, reply) => {
+      const { status, cursor } = request.query;
+      const errors: ProblemViolation[] = [];
+      const statusOf = status === undefined ? undefined : MasterStatus.safeParse(status);
+      if (statusOf && !statusOf.success) errors.push({ pointer: '/query/status', detail: `status must be one of ${MasterStatus.options.join(', ')}` });
+      const limit = parseLimit(request.query.limit, errors);
+      const afterSku = cursor === undefined ? undefined : decodeCursor<string>(cursor, 'string');
+      if (cursor !== undefined && afterSku === undefined) errors.push({ pointer: '/query/cursor', detail: 'cursor is not one this API returned' });
+      if (errors.length > 0) return sendProblem(reply, problem(400, 'invalid-query', 'Invalid query', 'the query parameters are not valid', { errors }));
+      const page = await catalog.list({ limit, afterSku, status: statusOf?.data });
+      return { data: page.data, nextCursor: page.next === null ? null : encodeCursor(page.next) };
     },
   );
 

@@ -1,5 +1,5 @@
 import type { ShopifyClient } from '../../connectors/index.js';
-import { handleOfSku, type CatalogPort, type ChannelIds, type ChannelListing } from '../../flows/index.js';
+import { contentHash, handleOfSku, type CatalogPort, type ChannelIds, type ChannelListing } from '../../flows/index.js';
 import { minorToDecimal, permanentError, TillbridgeError } from '../../model/index.js';
 
 /** Shopify's one option of a product without options. */
@@ -12,8 +12,17 @@ function productMissing(error: unknown): boolean {
   return userErrors.some((e) => e.code === 'PRODUCT_DOES_NOT_EXIST');
 }
 
-/** The productSet input of a listing: an ACTIVE product with one variant of the SKU at the listing's price. */
-function productInput(sku: string, listing: ChannelListing, variantId: string | undefined) {
+/** What identifies the images a listing sent, so unchanged images are not sent (and copied into the shop's files) again. */
+function imagesKeyOf(listing: ChannelListing): string | undefined {
+  return listing.images === undefined ? undefined : contentHash(listing.images);
+}
+
+/**
+ * The productSet input of a listing: an ACTIVE product with one variant of the SKU at the
+ * listing's price, and its images as `files` (external URLs) when they differ from the ones the
+ * product was last given (`sentImagesKey`); a listing without `images` leaves the product's media alone.
+ */
+function productInput(sku: string, listing: ChannelListing, variantId: string | undefined, sentImagesKey: string | undefined) {
   const money = (m: { amount: number; currency: string }) => minorToDecimal(m.amount, m.currency);
   return {
     title: listing.title,
@@ -24,6 +33,9 @@ function productInput(sku: string, listing: ChannelListing, variantId: string | 
     tags: listing.tags ?? [],
     status: 'ACTIVE' as const,
     productOptions: [{ name: defaultOption.optionName, values: [{ name: defaultOption.name }] }],
+    ...(listing.images !== undefined && imagesKeyOf(listing) !== sentImagesKey
+      ? { files: listing.images.map((image) => ({ originalSource: image.url, contentType: 'IMAGE' as const, ...(image.alt !== undefined ? { alt: image.alt } : {}) })) }
+      : {}),
     variants: [
       {
         ...(variantId ? { id: variantId } : {}),
@@ -40,8 +52,9 @@ function productInput(sku: string, listing: ChannelListing, variantId: string | 
 
 /**
  * Shopify as a channel products are published to: productSet (an upsert by product id, or by
- * handle the first time, so a resend after a lost answer changes nothing) with status ACTIVE and
- * one variant carrying the SKU and its price; unpublish sets status ARCHIVED (or DRAFT when the
+ * handle the first time, so a resend after a lost answer changes nothing) with status ACTIVE,
+ * one variant carrying the SKU and its price, and the listing's images as files (only when they
+ * changed, or `known` carries no mark of them); unpublish sets status ARCHIVED (or DRAFT when the
  * master went back to draft); delete is productDelete. A product deleted in Shopify behind the
  * hub's back is created again on the next publish.
  */
@@ -49,11 +62,13 @@ export function shopifyCatalogPortOf(connectionId: string, client: ShopifyClient
   return {
     connectionId,
     async publish({ sku, listing, known }, signal) {
-      const set = (ids: ChannelIds | null) => client.productSet(productInput(sku, listing, ids?.variantId), { identifier: ids ? { id: ids.productId } : { handle: listing.handle ?? handleOfSku(sku) }, signal });
+      const set = (ids: ChannelIds | null) =>
+        client.productSet(productInput(sku, listing, ids?.variantId, ids?.imagesKey), { identifier: ids ? { id: ids.productId } : { handle: listing.handle ?? handleOfSku(sku) }, signal });
       const result = await set(known).catch((error: unknown) => (known && productMissing(error) ? set(null) : Promise.reject(error)));
       const variant = result.variants.find((v) => v.sku === sku);
       if (!variant) throw permanentError('catalog_variant_missing', `${connectionId}: productSet answered without a variant of ${sku}`, 502);
-      return { productId: result.productId, variantId: variant.id, inventoryItemId: variant.inventoryItemId, handle: result.handle };
+      const imagesKey = imagesKeyOf(listing);
+      return { productId: result.productId, variantId: variant.id, inventoryItemId: variant.inventoryItemId, handle: result.handle, ...(imagesKey !== undefined ? { imagesKey } : {}) };
     },
     async unpublish({ known, reason }, signal) {
       try {

@@ -4,6 +4,7 @@ export {
   putProductRow,
   listProductRows,
   listProductSources,
+  listProductSourcesOf,
   setProductSource,
   deleteProductSources,
   type ProductRow,
@@ -11,6 +12,7 @@ export {
 } from './products.js';
 export {
   listPublications,
+  listPublicationsOf,
   getPublication,
   setPublication,
   markPublicationPending,

@@ -42,6 +42,12 @@ export async function listProductSources(db: Db, sku: string): Promise<ProductSo
   return db.selectFrom('product_sources').selectAll().where('sku', '=', sku).orderBy('source').execute();
 }
 
+/** What every source last gave for each of these SKUs (for a page of masters). */
+export async function listProductSourcesOf(db: Db, skus: readonly string[]): Promise<ProductSourceRow[]> {
+  if (skus.length === 0) return [];
+  return db.selectFrom('product_sources').selectAll().where('sku', 'in', [...skus]).orderBy('sku').orderBy('source').execute();
+}
+
 /** Records what a source now gives for a SKU (replacing what it gave before). */
 export async function setProductSource(db: Db, row: ProductSourceRow): Promise<void> {
   await db

@@ -10,6 +10,12 @@ export async function listPublications(db: Db, sku: string): Promise<ProductPubl
   return db.selectFrom('product_publications').selectAll().where('sku', '=', sku).orderBy('connection_id').execute();
 }
 
+/** The publications of each of these SKUs (for a page of masters). */
+export async function listPublicationsOf(db: Db, skus: readonly string[]): Promise<ProductPublicationRow[]> {
+  if (skus.length === 0) return [];
+  return db.selectFrom('product_publications').selectAll().where('sku', 'in', [...skus]).orderBy('sku').orderBy('connection_id').execute();
+}
+
 /** A SKU's publication in one channel, if any. */
 export async function getPublication(db: Db, connectionId: string, sku: string): Promise<ProductPublicationRow | undefined> {
   return db.selectFrom('product_publications').selectAll().where('connection_id', '=', connectionId).where('sku', '=', sku).executeTakeFirst();

@@ -1,5 +1,6 @@
 import { connection, type Delivery, type ShopContext } from './context.js';
 import { editAvailable, setQuantities, type InventoryItemRecord, type Level } from './inventory.js';
+import { applyMedia, mediaNode, planMedia, sandboxImages, type MediaPlan, type MediaRecord } from './media.js';
 import type { UserErrorBody } from './orders.js';
 import { matchesSearch, parseSearchQuery } from './search-query.js';
 import { gid, graphqlTime, list, numericId, type JsonObject } from './support.js';
@@ -28,6 +29,7 @@ interface ProductRecord {
   descriptionHtml: string;
   options: { name: string; values: string[] }[];
   variantIds: string[];
+  media: MediaRecord[];
   createdAtMs: number;
   updatedAtMs: number;
 }
@@ -69,7 +71,7 @@ export class Catalog {
     return handle;
   }
 
-  /** `productSet` (synchronous): creates or updates a product; list fields (variants) replace what it had. */
+  /** `productSet` (synchronous): creates or updates a product; list fields (variants, files) replace what it had. */
   productSet(input: JsonObject, identifier: JsonObject | undefined): { product: JsonObject | null; userErrors: UserErrorBody[] } {
     const fail = (field: string[], message: string, code: string) => ({ product: null, userErrors: [{ field, message, code }] });
     let product: ProductRecord | undefined;
@@ -103,6 +105,13 @@ export class Catalog {
       }
     }
 
+    let media: MediaPlan | undefined;
+    if (input['files'] !== undefined && input['files'] !== null) {
+      const planned = planMedia(product?.media ?? [], input['files']);
+      if ('error' in planned) return { product: null, userErrors: [planned.error] };
+      media = planned.plan;
+    }
+
     const now = this.context.now();
     if (!product) {
       product = {
@@ -116,6 +125,7 @@ export class Catalog {
         descriptionHtml: '',
         options: [],
         variantIds: [],
+        media: [],
         createdAtMs: now,
         updatedAtMs: now,
       };
@@ -130,6 +140,7 @@ export class Catalog {
       if (value !== undefined) p[field] = value;
     }
     if (Array.isArray(input['tags'])) p.tags = (input['tags'] as unknown[]).map(String);
+    if (media) p.media = applyMedia(media, () => this.context.nextId());
     p.updatedAtMs = now;
 
     const inputs = variantInputs ?? (p.variantIds.length === 0 ? [{ optionValues: [{ optionName: 'Title', name: 'Default Title' }] }] : undefined);
@@ -256,6 +267,7 @@ export class Catalog {
       productType: p.productType,
       tags: p.tags,
       options: p.options,
+      images: sandboxImages(p.media),
       variants: p.variantIds.map((id) => {
         const v = this.variants.get(id)!;
         const level = this.items.get(v.inventoryItemId)?.levels.get(this.context.shop.locationId);
@@ -323,6 +335,8 @@ export class Catalog {
       updatedAt: graphqlTime(product.updatedAtMs),
       options: product.options.map((o, i) => ({ __typename: 'ProductOption', name: o.name, position: i + 1, values: o.values })),
       variantsCount: { count: product.variantIds.length, precision: 'EXACT' },
+      mediaCount: { count: product.media.length, precision: 'EXACT' },
+      media: (args: JsonObject) => connection(product.media.map(mediaNode), args),
       variants: (args: JsonObject) => connection(product.variantIds.map((id) => this.variantNode(this.variants.get(id)!)), args),
     };
   }

@@ -45,6 +45,7 @@ describe('shopify emulator: catalog sandbox routes, productDelete, productVarian
       productType: 'Shirts',
       tags: ['organic', 'summer'],
       options: [{ name: 'Size', values: ['M', 'L'] }],
+      images: [],
       variants: [
         { id: created.variants[0]!.id, title: 'M', sku: 'TEE-M', barcode: null, price: '25.00', compareAtPrice: '30.00', inventoryItemId: created.variants[0]!.inventoryItemId, available: 0 },
         { id: created.variants[1]!.id, title: 'L', sku: 'TEE-L', barcode: null, price: '26.00', compareAtPrice: null, inventoryItemId: created.variants[1]!.inventoryItemId, available: 0 },
@@ -55,6 +56,36 @@ describe('shopify emulator: catalog sandbox routes, productDelete, productVarian
     // productSet honours status: archiving unpublishes, an unknown status is refused.
     await client.productSet({ handle: 'organic-tee', status: 'ARCHIVED' });
     expect(JSON.parse((await call('GET', '/_sandbox/products/TEE-M')).text)).toMatchObject({ status: 'ARCHIVED', title: 'Organic tee' });
+  });
+
+  it('productSet keeps files as the product media (external image URLs), shown as images; a files list replaces them, none leaves them', async () => {
+    const { call, client, graphql } = await startSandboxShop(closers);
+    const images = async () => (JSON.parse((await call('GET', '/_sandbox/products/TEE-M')).text) as { images: { id: string; url: string; alt: string }[] }).images;
+    await client.productSet({ ...tee, files: [{ originalSource: 'https://pim.example.com/tee-front.jpg', alt: 'Front', contentType: 'IMAGE' }, { originalSource: 'https://pim.example.com/tee-back.jpg' }] });
+    const first = await images();
+    expect(first).toEqual([
+      { id: expect.stringMatching(/^gid:\/\/shopify\/MediaImage\/\d+$/), url: 'https://pim.example.com/tee-front.jpg', alt: 'Front' },
+      { id: expect.stringMatching(/^gid:\/\/shopify\/MediaImage\/\d+$/), url: 'https://pim.example.com/tee-back.jpg', alt: '' },
+    ]);
+    // Without files the media stay; a file naming a media id keeps it; the list replaces the rest.
+    await client.productSet({ handle: 'organic-tee', title: 'Organic tee v2' });
+    expect(await images()).toEqual(first);
+    await client.productSet({ handle: 'organic-tee', files: [{ id: first[1]!.id, alt: 'Back' }, { originalSource: 'https://pim.example.com/tee-side.jpg', contentType: 'IMAGE' }] });
+    const second = await images();
+    expect(second).toEqual([{ id: first[1]!.id, url: 'https://pim.example.com/tee-back.jpg', alt: 'Back' }, { id: expect.any(String), url: 'https://pim.example.com/tee-side.jpg', alt: '' }]);
+    expect(second[1]!.id).not.toBe(first[0]!.id);
+    const queried = await graphql('query P($h: String!) { productByIdentifier(identifier: { handle: $h }) { mediaCount { count } media(first: 5) { nodes { ... on MediaImage { id alt mediaContentType image { url } } } } } }', { h: 'organic-tee' });
+    expect(queried.data).toEqual({ productByIdentifier: { mediaCount: { count: 2 }, media: { nodes: [{ id: first[1]!.id, alt: 'Back', mediaContentType: 'IMAGE', image: { url: 'https://pim.example.com/tee-back.jpg' } }, { id: second[1]!.id, alt: '', mediaContentType: 'IMAGE', image: { url: 'https://pim.example.com/tee-side.jpg' } }] } } });
+
+    // A file that is not an external image URL is refused and nothing changes.
+    const mutation = 'mutation P($input: ProductSetInput!, $identifier: ProductSetIdentifiers) { productSet(input: $input, identifier: $identifier, synchronous: true) { product { id } userErrors { field message code } } }';
+    const refused = await graphql(mutation, { identifier: { handle: 'organic-tee' }, input: { title: 'Changed', files: [{ originalSource: 'ftp://pim.example.com/x.jpg' }] } });
+    expect(refused.data).toEqual({ productSet: { product: null, userErrors: [{ field: ['input', 'files', '0', 'originalSource'], message: 'Original source must be an external http(s) URL.', code: 'INVALID_INPUT' }] } });
+    const unknown = await graphql(mutation, { identifier: { handle: 'organic-tee' }, input: { files: [{ id: 'gid://shopify/MediaImage/999999' }] } });
+    expect(unknown.data).toMatchObject({ productSet: { product: null, userErrors: [{ code: 'FILE_DOES_NOT_EXIST' }] } });
+    expect(await images()).toEqual(second);
+    await client.productSet({ handle: 'organic-tee', files: [] });
+    expect(await images()).toEqual([]);
   });
 
   it('productSet refuses a status outside ACTIVE, DRAFT and ARCHIVED', async () => {
