@@ -20,3 +20,4 @@ export const builtInConnectors: readonly ConnectorDefinition[] = [
 
 /** The registry the hub resolves configured connections against. */
 export const builtInRegistry = connectorRegistry(builtInConnectors);
+export * from './amazon/index.js';

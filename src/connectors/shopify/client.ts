@@ -29,6 +29,15 @@ import {
   type ShopInfo,
 } from './operations.js';
 import { createInventorySyncCalls, type InventorySyncCalls } from './inventory-sync.js';
+import {
+  fetchAllPayoutTransactions,
+  fetchPayout,
+  fetchPayouts,
+  fetchPayoutTransactionsPage,
+  type PayoutsQuery,
+  type PayoutTransactionsPage,
+  type PayoutTransactionsQuery,
+} from './rest-payouts.js';
 import { fetchOrdersPage, rawTextCapture, restErrorMessage, type OrdersPage, type OrdersPageQuery } from './rest.js';
 import { graphqlRateFeedback, restRateFeedback } from './throttle.js';
 
@@ -65,6 +74,14 @@ export interface ShopifyClient extends InventorySyncCalls {
   refundCreate(input: RefundInput, options: IdempotentCallOptions): Promise<RefundCreateResult>;
   /** One page of REST orders updated since `updatedAtMin` (ids exact, JSON text as Shopify sent it). */
   ordersPage(query: OrdersPageQuery, signal?: AbortSignal): Promise<OrdersPage>;
+  /** Shopify Payments payouts, newest first (raw JSON, amounts exact; map with shopifyPayoutToCanonical). */
+  payouts(query?: PayoutsQuery, signal?: AbortSignal): Promise<unknown[]>;
+  /** One Shopify Payments payout by id. */
+  payout(payoutId: string, signal?: AbortSignal): Promise<unknown>;
+  /** One page of Shopify Payments balance transactions (of a payout when `payoutId` is given). */
+  payoutTransactionsPage(query: PayoutTransactionsQuery, signal?: AbortSignal): Promise<PayoutTransactionsPage>;
+  /** Every balance transaction of a payout, all pages. */
+  payoutTransactions(payoutId: string, signal?: AbortSignal): Promise<unknown[]>;
   /** Outbound health: the shared circuit, the GraphQL cost governor, calls and failures of both APIs. */
   health(): OutboundHealth;
   /** Health of the REST side alone (its own leaky-bucket governor). */
@@ -137,6 +154,7 @@ export function createShopifyClient(options: ShopifyClientOptions): ShopifyClien
     vendor: { rate: { ...defaultRestRate }, rateFeedback: restRateFeedback, errorMessage: restErrorMessage },
     fetch: capture.fetch,
   });
+  const restDeps = { connectionId, http: restHttp, apiVersion: settings.apiVersion, textOf: capture.textOf };
   const graphql = createGraphqlTransport({
     connectionId,
     http: graphqlHttp,
@@ -339,6 +357,11 @@ export function createShopifyClient(options: ShopifyClientOptions): ShopifyClien
     },
 
     ordersPage: (query, signal) => fetchOrdersPage({ connectionId, http: restHttp, apiVersion: settings.apiVersion, textOf: capture.textOf }, query, signal),
+
+    payouts: (query, signal) => fetchPayouts(restDeps, query, signal),
+    payout: (payoutId, signal) => fetchPayout(restDeps, payoutId, signal),
+    payoutTransactionsPage: (query, signal) => fetchPayoutTransactionsPage(restDeps, query, signal),
+    payoutTransactions: (payoutId, signal) => fetchAllPayoutTransactions(restDeps, payoutId, signal),
 
     health: () => mergedHealth(graphqlHttp.health(), restHttp.health()),
     restHealth: () => restHttp.health(),

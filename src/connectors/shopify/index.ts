@@ -79,3 +79,5 @@ export const shopifyConnector = defineConnector<ShopifySettings, ShopifySecrets,
     };
   },
 });
+export { shopifyPayoutToCanonical, shopifyPayoutTransactionsToLines, shopifyPayoutSummary, shopifyBalanceTransactionKind, type ShopifyPayoutOptions, type ShopifyFeeLines, type ShopifyPayoutSummary } from './mapping-payout.js';
+export type { PayoutsQuery, PayoutTransactionsQuery, PayoutTransactionsPage } from './rest-payouts.js';

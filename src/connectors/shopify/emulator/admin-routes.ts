@@ -5,6 +5,7 @@ import { coerceVariables, execute, requestedCost, unknownRootFields, type Graphq
 import { GraphqlSyntaxError, parseGraphql } from './graphql-parser.js';
 import { graphqlRoots } from './graphql-root.js';
 import type { OrderBook, StoredOrder } from './orders.js';
+import { registerPayoutRoutes, type PayoutBook } from './payouts.js';
 import { stringifyExact, type JsonObject, type TokenBucket } from './support.js';
 
 /** Shopify's body for a missing or wrong access token. */
@@ -32,6 +33,8 @@ export interface AdminDeps {
   restBucket: TokenBucket;
   retryAfterSeconds: number;
   counters: AdminCounters;
+  /** Shopify Payments payouts (routes under shopify_payments/ when given). */
+  payouts?: PayoutBook;
 }
 
 /** Retry-After as Shopify writes it ("2.0"). */
@@ -119,6 +122,8 @@ export async function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps)
         void reply.code(429).header('retry-after', retryAfterHeader(deps.retryAfterSeconds)).send(restThrottledBody);
         return false;
       };
+
+      if (deps.payouts) registerPayoutRoutes(admin, deps.payouts, restGate);
 
       admin.post('/graphql.json', async (request, reply) => {
         counters.graphqlCalls += 1;

@@ -6,6 +6,7 @@ import { invalidTokenBody, registerAdminRoutes, restThrottledBody, retryAfterHea
 import { Catalog } from './catalog.js';
 import type { Delivery, ShopContext } from './context.js';
 import { OrderBook } from './orders.js';
+import { PayoutBook, registerPayoutSandboxRoutes } from './payouts.js';
 import { registerSandboxRoutes } from './sandbox-routes.js';
 import { gid, restTime, stringifyExact, TokenBucket, type JsonObject } from './support.js';
 
@@ -102,6 +103,7 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
 
   const orders = new OrderBook(context);
   const catalog = new Catalog(context);
+  const payouts = new PayoutBook(context.nextId);
   const idempotency = new Map<string, { fingerprint: string; payload: JsonObject }>();
   const costBucket = new TokenBucket(options.costBucket?.maximum ?? 2000, options.costBucket?.restoreRate ?? 100, now);
   const restBucket = new TokenBucket(options.restBucket?.capacity ?? 40, options.restBucket?.leakPerSecond ?? 2, now);
@@ -130,6 +132,7 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
       webhookUrl,
       counts: {
         orders: orders.size,
+        payouts: payouts.size,
         ...orders.counts(),
         ...catalog.counts(),
         webhooksEmitted: emitted.length,
@@ -143,7 +146,8 @@ export async function startShopifyEmulator(options: ShopifyEmulatorOptions = {})
       deliveries: sender.deliveries().slice(-100),
     }),
     async routes(app) {
-      await registerAdminRoutes(app, { context, orders, catalog, idempotency, accessToken: credentials.accessToken, costBucket, restBucket, retryAfterSeconds, counters });
+      await registerAdminRoutes(app, { context, orders, catalog, idempotency, accessToken: credentials.accessToken, costBucket, restBucket, retryAfterSeconds, counters, payouts });
+      await registerPayoutSandboxRoutes(app, payouts);
       await registerSandboxRoutes(app, {
         orders,
         catalog,
