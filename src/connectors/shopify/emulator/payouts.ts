@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { parseExact, stringifyExact, type JsonObject } from './support.js';
+import { stringifyExact, useExactJsonBodies, type JsonObject } from './support.js';
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -123,16 +123,7 @@ export function registerPayoutRoutes(admin: FastifyInstance, book: PayoutBook, g
 /** `POST /_sandbox/payouts` with `{"payout": {...}, "transactions": [...]}`: seeds a payout as Shopify Payments would pay one out. */
 export async function registerPayoutSandboxRoutes(app: FastifyInstance, book: PayoutBook): Promise<void> {
   await app.register(async (sandbox) => {
-    sandbox.removeAllContentTypeParsers();
-    sandbox.addContentTypeParser(/^application\/(?:[\w.+-]+\+)?json/, { parseAs: 'string' }, (_request, body, done) => {
-      try {
-        done(null, (body as string).trim() === '' ? {} : parseExact(body as string));
-      } catch (error) {
-        const failure = error as Error & { statusCode?: number };
-        failure.statusCode = 400;
-        done(failure, undefined);
-      }
-    });
+    useExactJsonBodies(sandbox);
     sandbox.post('/_sandbox/payouts', async (request, reply) => {
       const body = request.body;
       const payout = isObject(body) ? body['payout'] : undefined;

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Catalog } from './catalog.js';
 import type { Delivery } from './context.js';
 import type { OrderBook } from './orders.js';
-import { parseExact, stringifyExact, type JsonObject } from './support.js';
+import { stringifyExact, useExactJsonBodies, type JsonObject } from './support.js';
 
 /** `?webhook=false&duplicate=true&delayMs=N` of the sandbox order routes. */
 function deliveryOf(query: Record<string, string | undefined>): Delivery | string {
@@ -25,16 +25,7 @@ function objectBody(body: unknown): JsonObject | undefined {
  */
 export async function registerSandboxRoutes(app: FastifyInstance, deps: { orders: OrderBook; catalog: Catalog; setWebhookUrl(url: string | null): void }): Promise<void> {
   await app.register(async (sandbox) => {
-    sandbox.removeAllContentTypeParsers();
-    sandbox.addContentTypeParser(/^application\/(?:[\w.+-]+\+)?json/, { parseAs: 'string' }, (_request, body, done) => {
-      try {
-        done(null, (body as string).trim() === '' ? {} : parseExact(body as string));
-      } catch (error) {
-        const failure = error as Error & { statusCode?: number };
-        failure.statusCode = 400;
-        done(failure, undefined);
-      }
-    });
+    useExactJsonBodies(sandbox);
     const send = (reply: FastifyReply, status: number, value: unknown) => reply.code(status).type('application/json; charset=utf-8').send(stringifyExact(value));
 
     sandbox.post('/_sandbox/orders', async (request, reply) => {

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { isInteger, isSafeNumber, LosslessNumber, parse, stringify } from 'lossless-json';
 import { decimalToMinor, minorToDecimal } from '../../../model/index.js';
 
@@ -129,4 +130,18 @@ export class TokenBucket {
   refund(amount: number): void {
     this.tokens = Math.min(this.capacity, this.available() + amount);
   }
+}
+
+/** Parses JSON bodies of a route scope exactly (ids beyond 2^53 kept whole); bad JSON is a 400. */
+export function useExactJsonBodies(scope: FastifyInstance): void {
+  scope.removeAllContentTypeParsers();
+  scope.addContentTypeParser(/^application\/(?:[\w.+-]+\+)?json/, { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, (body as string).trim() === '' ? {} : parseExact(body as string));
+    } catch (error) {
+      const failure = error as Error & { statusCode?: number };
+      failure.statusCode = 400;
+      done(failure, undefined);
+    }
+  });
 }
