@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { CatalogConfig, InventoryConfig, LedgerConfig, OrderToCashConfig } from '../flows/index.js';
+import { CatalogConfig, InventoryConfig, LedgerConfig, OrderToCashConfig, PostingConfig } from '../flows/index.js';
 
 const connectionId = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const secretReference = z
@@ -24,6 +24,8 @@ export const HubConfig = z
     orderToCash: OrderToCashConfig.prefault({}),
     inventory: InventoryConfig.prefault({}),
     ledger: LedgerConfig.prefault({}),
+    /** Posting rules (accounts, the books' currency, closed periods); without it nothing is booked. */
+    finance: PostingConfig.optional(),
     catalog: CatalogConfig.prefault({}),
   })
   .superRefine((config, ctx) => {

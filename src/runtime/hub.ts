@@ -1,6 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { newId, systemClock, type Clock } from '../model/index.js';
-import { createCatalog, createLedger, type Ledger, createInboundRecorder, createInventory, createOrderIntake, createOrderToCash, createWebhookReceiver, interpretInbound, withSubscriptions, type Catalog, type CatalogConfig, type Inventory, type InventoryConfig, type OrderIntake, type OrderToCash, type OrderToCashConfig, createSync, type Sync } from '../flows/index.js';
+import { createCatalog, createLedger, providerBookkeeping, type Ledger, type PostingConfig, createInboundRecorder, createInventory, createOrderIntake, createOrderToCash, createWebhookReceiver, interpretInbound, withSubscriptions, type Catalog, type CatalogConfig, type Inventory, type InventoryConfig, type OrderIntake, type OrderToCash, type OrderToCashConfig, createSync, type Sync } from '../flows/index.js';
 import type { ErpnextClient, WarehouseSettings } from '../connectors/index.js';
 import { erpnextLedgerPortOf } from './ledger-ports/erpnext.js';
 import { inventoryPortsFromConnections, skuResolverFor, type ChannelStock } from './inventory-ports/index.js';
@@ -68,9 +68,10 @@ function connectionLocations(connections: Connections) {
 }
 
 /** The message handlers every hub runs, with published events fanned out to event subscriptions. */
-export function coreHandlers(deps: { store: Store; clock: Clock; connections: Connections; intake: OrderIntake; orderToCash: OrderToCash; inventory: Inventory; catalog?: Catalog | undefined; sync?: Sync | undefined; ledger?: Ledger | undefined }): HandlerRegistration[] {
+export function coreHandlers(deps: { store: Store; clock: Clock; connections: Connections; intake: OrderIntake; orderToCash: OrderToCash; inventory: Inventory; catalog?: Catalog | undefined; sync?: Sync | undefined; ledger?: Ledger | undefined; posting?: PostingConfig | undefined }): HandlerRegistration[] {
+  const bookkeeping = deps.ledger && deps.posting ? [providerBookkeeping({ config: deps.posting, ledger: deps.ledger })] : [];
   const catalog = deps.catalog ? { handlers: deps.catalog.handlers, sinks: [deps.catalog.sink] } : { handlers: [], sinks: [] };
-  return withSubscriptions([...deps.orderToCash.handlers, ...catalog.handlers, ...(deps.sync?.handlers ?? []), ...(deps.ledger?.handlers ?? []), interpretInbound({ ...deps, newId, sinks: [deps.inventory.sink, ...catalog.sinks] })], deps);
+  return withSubscriptions([...deps.orderToCash.handlers, ...catalog.handlers, ...(deps.sync?.handlers ?? []), ...(deps.ledger?.handlers ?? []), interpretInbound({ ...deps, newId, sinks: [deps.inventory.sink, ...catalog.sinks, ...bookkeeping] })], deps);
 }
 
 /** Starts the hub: store, migrations, dispatcher and HTTP gateway. */
@@ -105,7 +106,7 @@ export async function startHub(
   const ledger = ledgerFor({ store, clock, connections, erp: config.ledger.erp ?? config.orderToCash.erp });
   const dispatcher = createDispatcher({
     store,
-    handlers: options.handlers ?? coreHandlers({ store, clock, connections, intake, orderToCash, inventory, catalog, sync, ledger }),
+    handlers: options.handlers ?? coreHandlers({ store, clock, connections, intake, orderToCash, inventory, catalog, sync, ledger, posting: config.finance }),
     clock,
     newId,
     leaseMs: settings.leaseMs,

@@ -7,3 +7,4 @@ export { refundSplit, postRefund, type RefundPart, type RefundEvent } from './re
 export { postCapture, postProcessorFee, postChargeback, postChargebackReversal, postPaymentTransaction } from './payments.js';
 export { postPayout, type PayoutEvent } from './payout.js';
 export { convertMinor, fxDifference, postFxDifference, type FxSettlementEvent } from './fx.js';
+export { providerBookkeeping } from './bookkeeping.js';

@@ -83,6 +83,19 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         { reasons: ['*'], mode: 'return-then-refund', disposition: 'restock' },
       ],
     },
+    finance: {
+      baseCurrency: 'USD',
+      accounts: {
+        revenue: { default: `Sales - ${erpnext.abbr}` },
+        taxPayable: { default: `Sales Tax - ${erpnext.abbr}` },
+        shippingIncome: `Shipping Income - ${erpnext.abbr}`,
+        receivables: `Debtors - ${erpnext.abbr}`,
+        paymentClearing: { default: `Stripe Clearing - ${erpnext.abbr}` },
+        processorFees: { default: `Payment Processing Fees - ${erpnext.abbr}` },
+        bank: { default: `Bank - ${erpnext.abbr}` },
+        rounding: `Round Off - ${erpnext.abbr}`,
+      },
+    },
     inventory: {
       locations: [{ id: 'wh-main', name: 'Main warehouse (3PL)', safetyStock: 2 }],
       channels: [{ connection: 'shop-main', sources: ['shop-main', 'web-store'], locations: ['wh-main'] }],
