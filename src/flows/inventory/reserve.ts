@@ -1,5 +1,5 @@
 import type { HandlerTransaction } from '../../messaging/index.js';
-import { getInventoryLevel, lockInventory, reservedByLocation, setReservations } from '../../store/index.js';
+import { getInventoryLevel, lockInventory, reservedOf, setReservations } from '../../store/index.js';
 import { availableAt, channelOfSource, safetyStockOf } from './availability.js';
 import { stockChanged, type StockDeps } from './stock.js';
 
@@ -34,7 +34,7 @@ export async function reserveOrderStock(tx: HandlerTransaction, deps: StockDeps,
   for (const sku of skus) await lockInventory(tx.db, deps.dialect, sku);
   const short: Shortfall[] = [];
   for (const sku of skus) {
-    const reservedByOthers = await reservedByLocation(tx.db, sku, order.orderId);
+    const reservedByOthers = new Map((await reservedOf(tx.db, [sku], order.orderId)).map((r) => [r.location_id, r.reserved]));
     for (const [locationId, wanted] of wantedByLocation(lines, sku)) {
       const level = await getInventoryLevel(tx.db, sku, locationId);
       const others = reservedByOthers.get(locationId) ?? 0;

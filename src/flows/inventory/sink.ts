@@ -1,6 +1,6 @@
 import type { ParsedInboundEvent } from '../../connectors/framework/index.js';
 import type { HandlerTransaction } from '../../messaging/index.js';
-import { listChannelLevels, setChannelLevel, type Db } from '../../store/index.js';
+import { listChannelLevelsOf, setChannelLevel, type Db } from '../../store/index.js';
 import type { InboundSink } from '../inbound/index.js';
 import { placeOfReport } from './locations.js';
 import { applyStockReport, stockChanged, type StockDeps } from './stock.js';
@@ -36,7 +36,7 @@ export function inventorySink(deps: StockDeps & { skuOf?: SkuResolver | undefine
 }
 
 async function channelShows(tx: HandlerTransaction, deps: StockDeps, connectionId: string, sku: string, shown: number): Promise<void> {
-  const row = (await listChannelLevels(tx.db, sku)).find((r) => r.connection_id === connectionId);
+  const row = (await listChannelLevelsOf(tx.db, [sku])).find((r) => r.connection_id === connectionId);
   if (row?.published_available === shown) return;
   await setChannelLevel(tx.db, {
     connection_id: connectionId,

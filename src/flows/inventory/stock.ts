@@ -49,7 +49,7 @@ export async function applyStockReport(tx: HandlerTransaction, deps: StockDeps, 
     occurred_at: report.occurredAt,
     updated_at: tx.now,
   });
-  await noteLocation(tx.db, { id: report.locationId, name: report.locationId, source: report.source, connection_id: report.source.startsWith('api:') ? null : report.source, updated_at: tx.now });
+  if (!current) await noteLocation(tx.db, { id: report.locationId, name: report.locationId, source: report.source, connection_id: report.source.startsWith('api:') ? null : report.source, updated_at: tx.now });
   if (!current || current.on_hand !== report.onHand) await stockChanged(tx, deps, report.sku);
   if (!current || report.onHand > current.on_hand) await unitsFreed(tx, report.sku);
   return 'newer';

@@ -1,4 +1,4 @@
-import { listChannelLevels, type Db } from '../../store/index.js';
+import { listChannelLevelsOf, type Db } from '../../store/index.js';
 import { availableAt, channelAvailability } from './availability.js';
 import type { InventoryConfig } from './config.js';
 import { stockOf } from './stock.js';
@@ -14,7 +14,7 @@ export interface InventoryView {
 /** A SKU's stock per location, what each channel may sell now, what it was last shown, and why. */
 export async function inventoryView(db: Db, config: InventoryConfig, sku: string): Promise<InventoryView | undefined> {
   const stock = await stockOf(db, config, sku);
-  const published = new Map((await listChannelLevels(db, sku)).map((row) => [row.connection_id, row]));
+  const published = new Map((await listChannelLevelsOf(db, [sku])).map((row) => [row.connection_id, row]));
   if (stock.length === 0 && published.size === 0) return undefined;
   const channels = config.channels.map((rule) => {
     const computed = channelAvailability(rule, stock);

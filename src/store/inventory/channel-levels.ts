@@ -5,11 +5,6 @@ import type { Db } from '../messages/types.js';
 /** What the hub computed and published as available for a SKU in a channel. */
 export type InventoryChannelLevelRow = Selectable<InventoryChannelLevelsTable>;
 
-/** A SKU's publication state in every channel it was computed for. */
-export async function listChannelLevels(db: Db, sku: string): Promise<InventoryChannelLevelRow[]> {
-  return db.selectFrom('inventory_channel_levels').selectAll().where('sku', '=', sku).orderBy('connection_id').execute();
-}
-
 /** Records what was computed and, when pushed, published for a SKU in a channel. */
 export async function setChannelLevel(db: Db, row: InventoryChannelLevelRow): Promise<void> {
   const { connection_id: _connection, sku: _sku, ...changes } = row;

@@ -3,9 +3,6 @@ export {
   setInventoryMark,
   getInventoryLevel,
   setInventoryLevel,
-  listInventoryLevels,
-  isSkuTracked,
-  reservedByLocation,
   lockInventory,
   listTrackedSkus,
   listInventoryLevelsOf,
@@ -14,5 +11,5 @@ export {
   type InventoryMarkRow,
 } from './levels.js';
 export { upsertLocations, noteLocation, listLocations, type LocationRow } from './locations.js';
-export { listChannelLevels, listChannelLevelsOf, setChannelLevel, type InventoryChannelLevelRow } from './channel-levels.js';
-export { markInventoryPending, claimDuePending, settleInventoryPending, inventoryPendingSummary, getInventoryPending, type ClaimedSku } from './pending.js';
+export { listChannelLevelsOf, setChannelLevel, type InventoryChannelLevelRow } from './channel-levels.js';
+export { markInventoryPending, claimDuePending, settleInventoryPending, type ClaimedSku } from './pending.js';

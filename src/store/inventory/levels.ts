@@ -32,27 +32,6 @@ export async function setInventoryLevel(db: Db, level: InventoryLevelRow): Promi
   await db.insertInto('inventory_levels').values(level).onConflict((oc) => oc.columns(['sku', 'location_id']).doUpdateSet(changes)).execute();
 }
 
-/** Stock of a SKU at every location that reported it. */
-export async function listInventoryLevels(db: Db, sku: string): Promise<InventoryLevelRow[]> {
-  return db.selectFrom('inventory_levels').selectAll().where('sku', '=', sku).orderBy('location_id').execute();
-}
-
-/** Whether the hub has ever been told the stock of a SKU (anywhere). */
-export async function isSkuTracked(db: Db, sku: string): Promise<boolean> {
-  return (await db.selectFrom('inventory_levels').select('sku').where('sku', '=', sku).limit(1).executeTakeFirst()) !== undefined;
-}
-
-/** Units reserved for open orders (but `exceptOrder`), per location, of a SKU. */
-export async function reservedByLocation(db: Db, sku: string, exceptOrder?: string): Promise<Map<string, number>> {
-  let query = db
-    .selectFrom('stock_reservations')
-    .select(['location_id', (eb) => eb.fn.sum<number | string>('quantity').as('reserved')])
-    .where('sku', '=', sku);
-  if (exceptOrder !== undefined) query = query.where('order_id', '!=', exceptOrder);
-  const rows = await query.groupBy('location_id').execute();
-  return new Map(rows.map((r) => [r.location_id, Number(r.reserved)]));
-}
-
 /**
  * Locks a SKU's level rows until the transaction ends, so reservations of its last units are taken
  * one at a time (PostgreSQL; SQLite runs one writing transaction at a time anyway).
@@ -75,14 +54,14 @@ export async function listInventoryLevelsOf(db: Db, skus: readonly string[]): Pr
   return db.selectFrom('inventory_levels').selectAll().where('sku', 'in', skus).orderBy('sku').orderBy('location_id').execute();
 }
 
-/** Units reserved for open orders of several SKUs, per SKU and location. */
-export async function reservedOf(db: Db, skus: readonly string[]): Promise<{ sku: string; location_id: string; reserved: number }[]> {
+/** Units reserved for open orders (but `exceptOrder`) of several SKUs, per SKU and location. */
+export async function reservedOf(db: Db, skus: readonly string[], exceptOrder?: string): Promise<{ sku: string; location_id: string; reserved: number }[]> {
   if (skus.length === 0) return [];
-  const rows = await db
+  let query = db
     .selectFrom('stock_reservations')
     .select(['sku', 'location_id', (eb) => eb.fn.sum<number | string>('quantity').as('reserved')])
-    .where('sku', 'in', skus)
-    .groupBy(['sku', 'location_id'])
-    .execute();
+    .where('sku', 'in', skus);
+  if (exceptOrder !== undefined) query = query.where('order_id', '!=', exceptOrder);
+  const rows = await query.groupBy(['sku', 'location_id']).execute();
   return rows.map((r) => ({ sku: r.sku, location_id: r.location_id, reserved: Number(r.reserved) }));
 }

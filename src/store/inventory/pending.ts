@@ -45,14 +45,3 @@ export async function settleInventoryPending(db: Db, claim: ClaimedSku, now: num
   }
   await db.updateTable('inventory_pending').set({ since: now, claimed_until: retryAt }).where('sku', '=', claim.sku).execute();
 }
-
-/** How many SKUs wait to be pushed, and since when the oldest. */
-export async function inventoryPendingSummary(db: Db): Promise<{ skus: number; oldest: number | null }> {
-  const row = await db.selectFrom('inventory_pending').select([(eb) => eb.fn.countAll<number | string>().as('n'), (eb) => eb.fn.min<number | null>('since').as('oldest')]).executeTakeFirst();
-  return { skus: Number(row?.n ?? 0), oldest: row?.oldest === null || row?.oldest === undefined ? null : Number(row.oldest) };
-}
-
-/** The pending change of a SKU, if any. */
-export async function getInventoryPending(db: Db, sku: string): Promise<{ version: number; since: number } | undefined> {
-  return db.selectFrom('inventory_pending').select(['version', 'since']).where('sku', '=', sku).executeTakeFirst();
-}
