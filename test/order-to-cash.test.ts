@@ -1,14 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ShopifyClient } from '../src/connectors/index.js';
 import { warehouseWebhookHeaders } from '../src/connectors/warehouse/index.js';
 import { decimalToMinor } from '../src/model/index.js';
-import { resolveSettings, startHub, type Hub } from '../src/runtime/index.js';
-import { basketToShopifyOrder, startSandbox, type Basket, type Sandbox } from '../src/runtime/sandbox/index.js';
+import type { Hub } from '../src/runtime/index.js';
+import { basketToShopifyOrder, type Basket, type Sandbox } from '../src/runtime/sandbox/index.js';
 import { waitFor } from '../src/testing/index.js';
-import { apiClient, call } from './support/http.js';
+import { call, type apiClient } from './support/http.js';
+import { startSandboxHub, type SandboxHub } from './support/sandbox-hub.js';
 
 /**
  * Order to cash end to end against the emulators: Shopify order → ERP Sales Order → warehouse →
@@ -16,7 +14,7 @@ import { apiClient, call } from './support/http.js';
  * Sales Invoice → closed; holds, cancellations, bad events and ERP validation errors; with faults.
  */
 const key = 'o2c-bootstrap-key-0123456789';
-let dir: string;
+let env: SandboxHub | undefined;
 let sandbox: Sandbox;
 let hub: Hub;
 let api: ReturnType<typeof apiClient>;
@@ -85,19 +83,12 @@ const steps = (order: Record<string, unknown>) =>
   (order['workflows'] as { workflow: string; steps: { name: string; status: string; system: string; documents: Record<string, unknown>; attempts: number; correlationId: string }[] }[]).flatMap((w) => w.steps.map((s) => ({ workflow: w.workflow, ...s })));
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tb-o2c-'));
-  sandbox = await startSandbox({ outDir: dir, hubUrl: 'http://127.0.0.1:9' });
-  hub = await startHub(resolveSettings({ config: sandbox.configPath, port: '0', data: path.join(dir, 'data'), bootstrapKey: key, logLevel: 'error', leaseMs: '5000', pollMs: '20' }, {}));
-  await sandbox.retarget(hub.url);
-  api = apiClient(hub.url, key);
+  env = await startSandboxHub({ name: 'o2c', key });
+  ({ sandbox, hub, api } = env);
   await behaviour({ shipDelayMs: 300 });
 }, 60_000);
 
-afterAll(async () => {
-  await hub?.stop();
-  await sandbox?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => env?.stop());
 
 describe('order to cash', () => {
   it('books, releases, ships, pushes the fulfillment to Shopify, delivers, captures, invoices and closes an order, once each', async () => {

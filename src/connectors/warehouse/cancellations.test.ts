@@ -1,21 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TillbridgeError } from '../../model/index.js';
 import { createWarehouseClient } from './client.js';
 import { WarehouseSettings } from './config.js';
 import { planLineCancellation } from './emulator/line-cancellation.js';
-import type { WarehouseEmulatorOptions } from './emulator/server.js';
-import { shipmentOrder, startWarehouseSandbox } from './test-support.js';
+import { sandboxesPerTest, shipmentOrder } from './test-support.js';
 
-const sandboxes: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(sandboxes.splice(0).map((s) => s.close()));
-});
-
-async function setup(options: WarehouseEmulatorOptions = {}) {
-  const sandbox = await startWarehouseSandbox(options);
-  sandboxes.push(sandbox);
-  return sandbox;
-}
+const setup = sandboxesPerTest();
 
 const twoLines = [
   { lineId: '1', sku: 'TEE-RED-M', quantity: 3 },

@@ -1,21 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemClock, type Clock } from '../../model/index.js';
 import { InboundEvent, type Poller, type PollResult } from '../framework/index.js';
-import type { WarehouseEmulatorOptions } from './emulator/server.js';
 import { warehouseConnector } from './index.js';
 import { createWarehouseShipmentsPoller } from './poller.js';
-import { shipmentOrder, startWarehouseSandbox } from './test-support.js';
+import { sandboxesPerTest, shipmentOrder } from './test-support.js';
 
-const sandboxes: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(sandboxes.splice(0).map((s) => s.close()));
-});
-
-async function setup(options: WarehouseEmulatorOptions = {}) {
-  const sandbox = await startWarehouseSandbox(options);
-  sandboxes.push(sandbox);
-  return sandbox;
-}
+const setup = sandboxesPerTest();
 
 const signal = new AbortController().signal;
 const dayMs = 24 * 60 * 60 * 1000;

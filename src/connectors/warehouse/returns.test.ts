@@ -1,17 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WarehouseEmulatorOptions } from './emulator/server.js';
-import { shipmentOrder, startWarehouseSandbox } from './test-support.js';
+import { sandboxesPerTest, shipmentOrder } from './test-support.js';
 import type { NewReturn } from './wire.js';
 
-const sandboxes: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(sandboxes.splice(0).map((s) => s.close()));
-});
+const setup = sandboxesPerTest();
 
 /** A sandbox with order `ord_r1` shipped in full: 3 × TEE-RED-M (line 1) and 2 × MUG-BLK (line 2). */
 async function shipped(options: WarehouseEmulatorOptions = {}) {
-  const sandbox = await startWarehouseSandbox({ stock: { 'TEE-RED-M': 10, 'MUG-BLK': 5 }, returnDelayMs: 60_000, ...options });
-  sandboxes.push(sandbox);
+  const sandbox = await setup({ stock: { 'TEE-RED-M': 10, 'MUG-BLK': 5 }, returnDelayMs: 60_000, ...options });
   const { order } = await sandbox.client.createShipmentOrder(
     shipmentOrder('ord_r1', [
       { lineId: '1', sku: 'TEE-RED-M', quantity: 3 },

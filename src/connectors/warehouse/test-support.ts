@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { systemClock } from '../../model/index.js';
 import { InboundEvent, type ConnectionInstance } from '../framework/index.js';
 import type { WarehouseClient } from './client.js';
@@ -74,6 +74,19 @@ export async function startWarehouseSandbox(options: WarehouseEmulatorOptions = 
     await receiver.close();
   };
   return { emulator, receiver, connection, client: connection.client, accept, sandbox, state, close };
+}
+
+/** A starter of warehouse sandboxes for one test file: each sandbox it starts is closed after the test that started it. */
+export function sandboxesPerTest(): (options?: WarehouseEmulatorOptions) => ReturnType<typeof startWarehouseSandbox> {
+  const open: { close(): Promise<void> }[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+  });
+  return async (options = {}) => {
+    const sandbox = await startWarehouseSandbox(options);
+    open.push(sandbox);
+    return sandbox;
+  };
 }
 
 /** A shipment order to `Ana Silva` with these lines. */
