@@ -7,7 +7,7 @@ import { warehouseConnector } from './warehouse/index.js';
 export * from './framework/index.js';
 export { shopifyConnector, startShopifyEmulator, type RunningShopifyEmulator, type ShopifyClient, type ShopifySettings } from './shopify/index.js';
 export { stripeConnector, startStripeEmulator, type RunningStripeEmulator, type StripeClient } from './stripe/index.js';
-export { erpnextConnector, startErpnextEmulator, type RunningErpnextEmulator, type ErpnextClient, type ErpnextSettings } from './erpnext/index.js';
+export { erpnextConnector, startErpnextEmulator, type RunningErpnextEmulator, type ErpnextClient, type ErpnextSettings, minorFromFrappe } from './erpnext/index.js';
 export { warehouseConnector, startWarehouseEmulator, shipmentOrderFromOrder, type RunningWarehouseEmulator, type WarehouseClient, type WarehouseSettings } from './warehouse/index.js';
 
 /** Every connector this build of Tillbridge ships, by the `system` name used in the configuration. */

@@ -7,3 +7,4 @@ export * from './catalog/index.js';
 export * from './sync/index.js';
 export * from './ledger/index.js';
 export * from './finance/index.js';
+export * from './reconciliation/index.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { CatalogConfig, InventoryConfig, LedgerConfig, OrderToCashConfig, PostingConfig } from '../flows/index.js';
+import { CatalogConfig, InventoryConfig, LedgerConfig, OrderToCashConfig, PostingConfig, ReconciliationConfig } from '../flows/index.js';
 
 const connectionId = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const secretReference = z
@@ -27,6 +27,7 @@ export const HubConfig = z
     /** Posting rules (accounts, the books' currency, closed periods); without it nothing is booked. */
     finance: PostingConfig.optional(),
     catalog: CatalogConfig.prefault({}),
+    reconciliation: ReconciliationConfig.prefault({}),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();

@@ -5,6 +5,7 @@ import type { ErpnextClient, WarehouseSettings } from '../connectors/index.js';
 import { erpnextLedgerPortOf } from './ledger-ports/erpnext.js';
 import { inventoryPortsFromConnections, skuResolverFor, type ChannelStock } from './inventory-ports/index.js';
 import { startInventoryPusher } from './inventory-pusher.js';
+import { reconciliationFor, startReconciliationSchedule } from './reconciliation/index.js';
 import { learnErpLocations } from './erp-locations.js';
 import { catalogPortsFromConnections } from './catalog-ports/index.js';
 import { syncSourcesFromConnections } from './sync-sources.js';
@@ -104,9 +105,10 @@ export async function startHub(
   const catalog = catalogFor({ store, clock, connections, config: config.catalog });
   const sync = syncFor({ store, clock, connections, inventory, catalog, catalogConfig: config.catalog });
   const ledger = ledgerFor({ store, clock, connections, erp: config.ledger.erp ?? config.orderToCash.erp });
+  const reconciliation = reconciliationFor({ store, clock, newId, connections, config: config.reconciliation, erp: orderPortsFromConnections(connections, config.orderToCash).erp });
   const dispatcher = createDispatcher({
     store,
-    handlers: options.handlers ?? coreHandlers({ store, clock, connections, intake, orderToCash, inventory, catalog, sync, ledger, posting: config.finance }),
+    handlers: [...(options.handlers ?? coreHandlers({ store, clock, connections, intake, orderToCash, inventory, catalog, sync, ledger, posting: config.finance })), ...reconciliation.handlers],
     clock,
     newId,
     leaseMs: settings.leaseMs,
@@ -144,6 +146,7 @@ export async function startHub(
     catalog,
     sync,
     ledger,
+    reconciliation,
     onEnqueued: () => {
       dispatcher.notify('critical');
       dispatcher.notify('standard');
@@ -160,6 +163,7 @@ export async function startHub(
   dispatcher.start();
   const pollers = startPollers({ store, connections, clock, logger, recorder, onReceived: notify.critical });
   const pusher = startInventoryPusher(inventory.pusher, { pushIntervalMs: config.inventory.pushInterval, logger });
+  const schedule = config.reconciliation.every === undefined ? undefined : startReconciliationSchedule(reconciliation, { everyMs: config.reconciliation.every, logger, onStarted: () => dispatcher.notify('bulk') });
   const background = new AbortController();
   const learning = learnErpLocations({ connections, inventory, logger, signal: background.signal });
   const stopHousekeeping = startHousekeeping(store, clock, settings.retentionDays * 86_400_000, logger);
@@ -179,6 +183,7 @@ export async function startHub(
         stopHousekeeping();
         await pollers.stop();
         await pusher.stop();
+        await schedule?.stop();
         background.abort();
         await learning;
         await app.close();

@@ -112,3 +112,4 @@ export * from './inventory/index.js';
 export * from './catalog/index.js';
 export * from './jobs/index.js';
 export * from './ledger/index.js';
+export * from './reconciliation/index.js';

@@ -12,6 +12,7 @@ import { inventoryMigration } from './migrations/0008-inventory.js';
 import { catalogMigration } from './migrations/0009-catalog.js';
 import { jobsMigration } from './migrations/0010-jobs.js';
 import { ledgerMigration } from './migrations/0011-ledger.js';
+import { reconciliationMigration } from './migrations/0012-reconciliation.js';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -26,6 +27,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0009-catalog': catalogMigration(),
     '0010-jobs': jobsMigration(),
     '0011-ledger': ledgerMigration(),
+    '0012-reconciliation': reconciliationMigration(),
   };
 }
 

@@ -411,6 +411,52 @@ export interface JournalEntriesTable {
 }
 
 /** The whole database as Kysely sees it. */
+/** One reconciliation run: what it compared, over which window, and how it ended. */
+export interface ReconciliationRunsTable {
+  id: string;
+  /** JSON: the scopes compared, e.g. ["orders","inventory"]. */
+  scope: string;
+  /** queued | running | succeeded | failed (a check could not read a side; the others' drift is kept) */
+  status: string;
+  /** api | schedule */
+  trigger: string;
+  requested_by: string | null;
+  window_from: number;
+  window_to: number;
+  /** JSON: [{ name, scope, drift, ms, error? }] per check. */
+  checks: string | null;
+  drift_count: number;
+  error: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+/** A disagreement a run found between the hub, a channel and the ERP, and how it was resolved. */
+export interface ReconciliationDriftTable {
+  id: string;
+  run_id: string;
+  kind: string;
+  entity: string;
+  /** JSON array of system names (hub, connection ids). */
+  systems: string;
+  /** JSON */
+  expected: string | null;
+  /** JSON */
+  actual: string | null;
+  severity: string;
+  /** The correction that puts it right, when there is one. */
+  correction: string | null;
+  /** JSON: what the correction needs. */
+  detail: string | null;
+  /** open | resolved | dismissed | failed */
+  status: string;
+  resolution: string | null;
+  resolved_by: string | null;
+  resolved_at: number | null;
+  created_at: number;
+}
+
 export interface Schema {
   orders: OrdersTable;
   order_timeline: OrderTimelineTable;
@@ -443,4 +489,6 @@ export interface Schema {
   product_publications: ProductPublicationsTable;
   sync_jobs: SyncJobsTable;
   journal_entries: JournalEntriesTable;
+  reconciliation_runs: ReconciliationRunsTable;
+  reconciliation_drift: ReconciliationDriftTable;
 }

@@ -10,6 +10,7 @@ import { pythonJsonDumps } from './python-json.js';
 import { registerFrappeRoutes, sendFrappeError, sendJson } from './routes.js';
 import { abbreviationOf, defaultSeed, seedCompany, seedMasters, seedSite, type ErpnextSeed } from './seed.js';
 import { adjustBin } from './stock.js';
+import { applyDeskEdit, DeskEdit } from './desk.js';
 import { DocumentStore, type DocEvent } from './store.js';
 import { textOf, type Doc } from './values.js';
 
@@ -221,6 +222,16 @@ export async function startErpnextEmulator(options: ErpnextEmulatorOptions = {})
           store.require('Warehouse', body.data.warehouse);
           const bin = adjustBin(store, body.data.item_code, body.data.warehouse, { set: parseDec(String(body.data.qty)) ?? 0n });
           return sendJson(reply, 200, { data: store.wire(bin) });
+        } catch (error) {
+          if (error instanceof FrappeException) return sendFrappeError(reply, error);
+          throw error;
+        }
+      });
+      app.post('/_sandbox/desk', async (request, reply) => {
+        const body = DeskEdit.safeParse(request.body);
+        if (!body.success) return sendJson(reply, 400, { error: 'invalid desk edit', detail: body.error.message });
+        try {
+          return sendJson(reply, 200, { data: store.wire(applyDeskEdit(store, body.data)) });
         } catch (error) {
           if (error instanceof FrappeException) return sendFrappeError(reply, error);
           throw error;

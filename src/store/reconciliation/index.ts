@@ -1,0 +1,3 @@
+export { insertReconciliationRun, getReconciliationRun, findActiveReconciliationRun, updateReconciliationRun, listReconciliationRuns, type ReconciliationRunRow } from './runs.js';
+export { insertDrift, getDrift, listRunDrift, listDriftByStatus, settleDrift, type DriftRow } from './drift.js';
+export { listOrderFacts, type OrderFactRow } from './order-facts.js';
