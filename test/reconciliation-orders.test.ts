@@ -32,7 +32,7 @@ interface Drift {
   resolution: string | null;
 }
 
-async function placeOrder(basket: Basket, options: { webhook: boolean }): Promise<{ externalId: string; total: number }> {
+async function placeOrder(basket: Basket, options: { webhook: boolean }): Promise<{ externalId: string; total: number; intent: string }> {
   const draft = basketToShopifyOrder(basket, { number: ++number, paymentIntent: 'pending', random: () => 0.5, now: new Date() });
   const total = decimalToMinor(draft.total_price, 'USD');
   const intent = await call('POST', `${url('stripe-main')}/v1/payment_intents`, new URLSearchParams({ amount: String(total), currency: 'usd', capture_method: 'manual', confirm: 'true', payment_method: 'pm_card_visa' }).toString(), stripeAuth());
@@ -40,7 +40,7 @@ async function placeOrder(basket: Basket, options: { webhook: boolean }): Promis
   const created = await call('POST', `${url('shop-main')}/_sandbox/orders${options.webhook ? '' : '?webhook=false'}`, { ...draft, note_attributes: [{ name: 'payment_intent', value: intent.body['id'] }] });
   expect(created.status).toBeLessThan(300);
   const order = (created.body['order'] ?? created.body) as { id: number | string };
-  return { externalId: String(order.id), total };
+  return { externalId: String(order.id), total, intent: String(intent.body['id']) };
 }
 
 async function hubOrderId(externalId: string): Promise<string | undefined> {
@@ -77,14 +77,33 @@ beforeAll(async () => {
     },
   });
   ({ sandbox, api } = env);
-  // Orders stay released (not shipped) while the test edits their Sales Orders.
-  expect((await call('POST', `${url('wh-main')}/_sandbox/behaviour`, { shipDelayMs: 600_000 })).status).toBe(200);
+  expect((await call('POST', `${url('wh-main')}/_sandbox/behaviour`, { shipDelayMs: 200 })).status).toBe(200);
 }, 60_000);
 
 afterAll(() => env?.stop());
 
-describe('reconciliation of orders', () => {
+describe('reconciliation of orders and payments', () => {
+  it('finds a refund made directly in Stripe, records it on its order, and then finds nothing', async () => {
+    const placed = await placeOrder(basket([tee(1)]), { webhook: true });
+    const orderId = (await waitFor(() => hubOrderId(placed.externalId), { timeoutMs: 20_000, what: 'order in the hub' }))!;
+    await waitFor(async () => (await api('GET', `/v1/orders/${orderId}`)).body['status'] === 'closed', { timeoutMs: 60_000, what: 'order closed (captured)' });
+    expect((await runReconciliation(['payments'])).drift).toEqual([]);
+
+    const refund = await call('POST', `${url('stripe-main')}/v1/refunds`, new URLSearchParams({ payment_intent: placed.intent, amount: '500' }).toString(), stripeAuth());
+    expect(refund.status).toBe(200);
+    const run = await runReconciliation(['payments']);
+    expect(run.drift).toEqual([
+      expect.objectContaining({ kind: 'refund_not_recorded', entity: `refund:stripe-main:${String(refund.body['id'])}`, systems: ['stripe-main', 'hub'], severity: 'critical', correction: 'record-refund', expected: expect.objectContaining({ orderId, amount: 500, currency: 'USD' }), actual: null }),
+    ]);
+    const resolved = await api('POST', `/v1/reconciliation/drift/${run.drift[0]!.id}/resolve`, { note: 'customer refunded by support in the Stripe dashboard' });
+    expect(resolved.body).toMatchObject({ status: 'resolved', resolution: expect.stringContaining(String(refund.body['id'])) });
+    await waitFor(async () => ((await api('GET', `/v1/orders/${orderId}`)).body['timeline'] as { event: string }[]).some((t) => t.event === 'refund.completed'), { timeoutMs: 20_000, what: 'refund recorded on the order' });
+    expect((await runReconciliation(['payments'])).drift).toEqual([]);
+  }, 90_000);
+
   it('finds a missed order and a hand-edited Sales Order, corrects both, and then finds nothing', async () => {
+    // Orders stay released (not shipped) while the test edits their Sales Orders.
+    expect((await call('POST', `${url('wh-main')}/_sandbox/behaviour`, { shipDelayMs: 600_000 })).status).toBe(200);
     const kept = await placeOrder(basket([tee(2)]), { webhook: true });
     const keptId = (await waitFor(() => hubOrderId(kept.externalId), { timeoutMs: 20_000, what: 'order in the hub' }))!;
     await waitFor(async () => (await api('GET', `/v1/orders/${keptId}`)).body['status'] === 'released', { timeoutMs: 30_000, what: 'order released' });
@@ -127,7 +146,8 @@ describe('reconciliation of orders', () => {
     expect(decimalToMinor(String(restored['grand_total']), 'USD')).toBe(kept.total);
 
     const audit = await api('GET', '/v1/audit?resourceType=drift');
-    expect((audit.body['data'] as { action: string; resourceId: string }[]).filter((a) => a.action === 'reconciliation.drift.correct').map((a) => a.resourceId).sort()).toEqual(run.drift.map((d) => d.id).sort());
+    const ids = run.drift.map((d) => d.id);
+    expect((audit.body['data'] as { action: string; resourceId: string }[]).filter((a) => a.action === 'reconciliation.drift.correct' && ids.includes(a.resourceId)).map((a) => a.resourceId).sort()).toEqual([...ids].sort());
 
     const again = await runReconciliation(['orders']);
     expect(again.drift).toEqual([]);

@@ -105,7 +105,7 @@ export async function startHub(
   const catalog = catalogFor({ store, clock, connections, config: config.catalog });
   const sync = syncFor({ store, clock, connections, inventory, catalog, catalogConfig: config.catalog });
   const ledger = ledgerFor({ store, clock, connections, erp: config.ledger.erp ?? config.orderToCash.erp });
-  const reconciliation = reconciliationFor({ store, clock, newId, connections, config: config.reconciliation, erp: orderPortsFromConnections(connections, config.orderToCash).erp });
+  const reconciliation = reconciliationFor({ store, clock, newId, connections, config: config.reconciliation, erp: orderPortsFromConnections(connections, config.orderToCash).erp, orderToCash });
   const dispatcher = createDispatcher({
     store,
     handlers: [...(options.handlers ?? coreHandlers({ store, clock, connections, intake, orderToCash, inventory, catalog, sync, ledger, posting: config.finance })), ...reconciliation.handlers],

@@ -88,6 +88,8 @@ export interface StripeClient {
   payoutBalanceTransactions(payoutId: string, signal?: AbortSignal): Promise<PayoutTransactions>;
   /** The payout with its settlement lines, and what keeps it from reconciling (none when it does). */
   payoutSettlement(payoutId: string, signal?: AbortSignal): Promise<{ payout: Payout; violations: Violation[] }>;
+  /** Refunds created in [fromEpochSeconds, toEpochSeconds], newest first, a page at a time (every page, lazily). */
+  refundsCreated(range: { from: number; to: number }, signal?: AbortSignal): AsyncIterable<StripeRefund[]>;
   health(): OutboundHealth;
 }
 
@@ -106,6 +108,7 @@ export interface StripeClientOptions {
 }
 
 const BalanceTransactionList = stripeList(StripeBalanceTransaction);
+const RefundList = stripeList(StripeRefund);
 const pageLimit = 100;
 
 /**
@@ -272,6 +275,18 @@ export function createStripeClient(options: StripeClientOptions): StripeClient {
       const { transactions } = await payoutBalanceTransactions(payoutId, signal);
       const payout = payoutToCanonical(stripePayout, transactions);
       return { payout, violations: validatePayout(payout) };
+    },
+
+    async *refundsCreated(range, signal) {
+      let startingAfter: string | undefined;
+      for (;;) {
+        const response = await get('/v1/refunds', { created: { gte: range.from, lte: range.to }, limit: pageLimit, starting_after: startingAfter }, signal);
+        const page = parse(RefundList, response.body, 'GET refunds');
+        if (page.data.length > 0) yield page.data;
+        const last = page.data.at(-1);
+        if (!page.has_more || !last) return;
+        startingAfter = last.id;
+      }
     },
 
     health: () => http.health(),

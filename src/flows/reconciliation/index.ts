@@ -6,3 +6,4 @@ export { runView, driftView, type RunView, type DriftView, type CheckSummary } f
 export { compareOrdersWithErp, erpOrdersCheck, channelOrdersCheck, type ErpOrderRecord, type ErpOrderSide, type ChannelOrderRecord, type ChannelOrderSide } from './orders-check.js';
 export { importOrderCorrection, resyncOrderCorrection, cancelInErpCorrection, rebookOrderCorrection } from './order-corrections.js';
 export { ReconciliationConfig } from './config.js';
+export { providerRefundsCheck, recordRefundCorrection, type ProviderRefund, type ProviderRefundSide } from './payments-check.js';

@@ -4,11 +4,14 @@ import {
   channelOrdersCheck,
   createReconciliation,
   erpOrdersCheck,
+  providerRefundsCheck,
+  recordRefundCorrection,
   importOrderCorrection,
   rebookOrderCorrection,
   resyncOrderCorrection,
   type Correction,
   type ErpPort,
+  type OrderToCash,
   type Reconciliation,
   type ReconciliationCheck,
   type ReconciliationConfig,
@@ -17,6 +20,7 @@ import type { Clock, IdGenerator } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import { erpnextOrderSide } from './erpnext-orders.js';
 import { shopifyOrderSide } from './shopify-orders.js';
+import { stripeRefundSide } from './stripe-refunds.js';
 
 /** Checks and corrections another area contributes (inventory, catalog, payments, journal). */
 export interface ReconciliationPart {
@@ -26,7 +30,8 @@ export interface ReconciliationPart {
 
 /**
  * Reconciliation over the configured connections: orders against each ERPNext connection the hub
- * books into and against each Shopify channel, with the order corrections, plus what other areas add.
+ * books into and against each Shopify channel, Stripe's refunds against the hub's, with their corrections,
+ * plus what other areas add.
  */
 export function reconciliationFor(deps: {
   store: Store;
@@ -35,6 +40,7 @@ export function reconciliationFor(deps: {
   connections: Connections;
   config: ReconciliationConfig;
   erp: (connectionId: string) => ErpPort | undefined;
+  orderToCash: Pick<OrderToCash, 'reflectChannelRefund'>;
   parts?: readonly ReconciliationPart[];
 }): Reconciliation {
   const { store, connections } = deps;
@@ -42,12 +48,14 @@ export function reconciliationFor(deps: {
   for (const connection of connections.values()) {
     if (connection.system === 'erpnext') checks.push(erpOrdersCheck({ store, erp: erpnextOrderSide(connection.id, connection.instance.client as ErpnextClient, connection.settings as ErpnextSettings) }));
     if (connection.system === 'shopify') checks.push(channelOrdersCheck({ store, channel: shopifyOrderSide(connection) }));
+    if (connection.system === 'stripe') checks.push(providerRefundsCheck({ store, provider: stripeRefundSide(connection) }));
   }
   const corrections: Correction[] = [
     importOrderCorrection({ newId: deps.newId }),
     resyncOrderCorrection({ store, erp: deps.erp }),
     cancelInErpCorrection({ erp: deps.erp }),
     rebookOrderCorrection({ store, erp: deps.erp }),
+    recordRefundCorrection({ reflectRefund: (tx, refund) => deps.orderToCash.reflectChannelRefund(tx, refund) }),
   ];
   for (const part of deps.parts ?? []) {
     checks.push(...part.checks);

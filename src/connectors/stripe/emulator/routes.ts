@@ -77,6 +77,24 @@ const pageLimit = (params: StripeFormObject) => {
   return limit;
 };
 
+/** `created` as Stripe takes it on lists: an epoch second, or `created[gt|gte|lt|lte]`. */
+const createdRange = (params: StripeFormObject): { gt?: number; gte?: number; lt?: number; lte?: number } => {
+  const created = params['created'];
+  if (created === undefined) return {};
+  if (typeof created === 'string') {
+    const at = integerParam(params, 'created');
+    return at === undefined ? {} : { gte: at, lte: at };
+  }
+  if (Array.isArray(created)) throw parameterError('parameter_invalid_integer', 'Invalid created: must be an integer or a hash of gt, gte, lt, lte', 'created');
+  const bounds: { gt?: number; gte?: number; lt?: number; lte?: number } = {};
+  for (const bound of ['gt', 'gte', 'lt', 'lte'] as const) {
+    if (created[bound] === undefined) continue;
+    const value = integerParam(created as StripeFormObject, bound);
+    if (value !== undefined) bounds[bound] = value;
+  }
+  return bounds;
+};
+
 const cursors = (params: StripeFormObject) => ({
   ...(stringParam(params, 'starting_after') !== undefined ? { startingAfter: stringParam(params, 'starting_after') as string } : {}),
   ...(stringParam(params, 'ending_before') !== undefined ? { endingBefore: stringParam(params, 'ending_before') as string } : {}),
@@ -262,6 +280,11 @@ export function registerVendorRoutes(app: FastifyInstance, options: VendorRouteO
       },
       context,
     );
+  });
+  endpoint('GET', '/v1/refunds', ['payment_intent', 'charge', 'created', 'limit', 'starting_after', 'ending_before', 'expand'], (params) => {
+    const paymentIntent = stringParam(params, 'payment_intent');
+    const charge = stringParam(params, 'charge');
+    return state.listRefunds({ ...(paymentIntent !== undefined ? { paymentIntent } : {}), ...(charge !== undefined ? { charge } : {}), created: createdRange(params), limit: pageLimit(params), ...cursors(params) });
   });
   endpoint('GET', '/v1/refunds/:id', ['expand'], (_params, route) => state.retrieve('refund', route['id'] as string));
   endpoint('GET', '/v1/charges/:id', ['expand'], (_params, route) => state.retrieve('charge', route['id'] as string));

@@ -407,6 +407,25 @@ export class StripeState {
     return page(items, filter, '/v1/balance_transactions', 'balance_transaction');
   }
 
+  /** Refunds, newest first, optionally of one PaymentIntent or charge and within a `created` range (epoch seconds). */
+  listRefunds(filter: { paymentIntent?: string; charge?: string; created: { gt?: number; gte?: number; lt?: number; lte?: number }; limit: number; startingAfter?: string; endingBefore?: string }): StripeListPage {
+    const { gt, gte, lt, lte } = filter.created;
+    const items = [...this.refunds.values()]
+      .filter((refund) => {
+        const created = refund['created'] as number;
+        return (
+          (filter.paymentIntent === undefined || refund['payment_intent'] === filter.paymentIntent) &&
+          (filter.charge === undefined || refund['charge'] === filter.charge) &&
+          (gt === undefined || created > gt) &&
+          (gte === undefined || created >= gte) &&
+          (lt === undefined || created < lt) &&
+          (lte === undefined || created <= lte)
+        );
+      })
+      .reverse();
+    return page(items, filter, '/v1/refunds', 'refund');
+  }
+
   listEvents(filter: { type?: string; limit: number; startingAfter?: string; endingBefore?: string }): StripeListPage {
     const items = this.events.filter((event) => filter.type === undefined || event['type'] === filter.type).reverse();
     return page(items, filter, '/v1/events', 'event');
