@@ -8,3 +8,4 @@ export * from './sync/index.js';
 export * from './ledger/index.js';
 export * from './finance/index.js';
 export * from './reconciliation/index.js';
+export * from './settlement/index.js';

@@ -22,6 +22,7 @@ import { orderRoutes } from './routes/orders.js';
 import { orderActionRoutes } from './routes/order-actions.js';
 import { inventoryRoutes } from './routes/inventory.js';
 import { journalRoutes } from './routes/journal.js';
+import { payoutRoutes } from './routes/payouts.js';
 import { reconciliationRoutes } from './routes/reconciliation.js';
 import { productRoutes } from './routes/products.js';
 import { syncRoutes } from './routes/sync.js';
@@ -104,6 +105,7 @@ export async function buildGateway(deps: GatewayDeps) {
     await v1.register(async (scope) => orderActionRoutes(scope, deps));
     await v1.register(async (scope) => inventoryRoutes(scope, deps));
     await v1.register(async (scope) => journalRoutes(scope, deps));
+    await v1.register(async (scope) => payoutRoutes(scope, deps));
     await v1.register(async (scope) => reconciliationRoutes(scope, deps));
     await v1.register(async (scope) => productRoutes(scope, deps));
     await v1.register(async (scope) => syncRoutes(scope, deps));

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock, IdGenerator } from '../model/index.js';
-import type { Catalog, Inventory, Ledger, OrderIntake, OrderToCash, Reconciliation, Sync, WebhookReceiver } from '../flows/index.js';
+import type { Catalog, Inventory, Ledger, OrderIntake, OrderToCash, Reconciliation, Settlement, Sync, WebhookReceiver } from '../flows/index.js';
 import type { Connections } from '../connectors/framework/index.js';
 import type { Store } from '../store/index.js';
 import type { ApiKeys } from './access/api-keys.js';
@@ -48,6 +48,8 @@ export interface GatewayDeps {
   catalog?: Catalog | undefined;
   /** Inventory and catalog backfills, for /v1/sync/jobs; without it those routes are absent. */
   sync?: Sync | undefined;
+  /** Payouts and settlement matching, for /v1/payouts and /v1/settlements; without it those routes are absent. */
+  settlement?: Settlement | undefined;
   /** Reconciliation runs and drift, for /v1/reconciliation; without it those routes are absent. */
   reconciliation?: Reconciliation | undefined;
 }

@@ -1,8 +1,9 @@
 import pino, { type Logger } from 'pino';
 import { newId, systemClock, type Clock } from '../model/index.js';
-import { createCatalog, createLedger, providerBookkeeping, type Ledger, type PostingConfig, createInboundRecorder, createInventory, createOrderIntake, createOrderToCash, createWebhookReceiver, interpretInbound, withSubscriptions, type Catalog, type CatalogConfig, type Inventory, type InventoryConfig, type OrderIntake, type OrderToCash, type OrderToCashConfig, createSync, type Sync } from '../flows/index.js';
+import { createCatalog, createLedger, providerBookkeeping, type Ledger, type PostingConfig, createInboundRecorder, createInventory, createOrderIntake, createOrderToCash, createWebhookReceiver, interpretInbound, withSubscriptions, type Catalog, type CatalogConfig, type Inventory, type InventoryConfig, type OrderIntake, type OrderToCash, type OrderToCashConfig, createSync, type Sync, createSettlement, type Settlement } from '../flows/index.js';
 import type { ErpnextClient, WarehouseSettings } from '../connectors/index.js';
 import { erpnextLedgerPortOf } from './ledger-ports/erpnext.js';
+import { settlementSourcesFromConnections } from './settlement-sources/index.js';
 import { inventoryPortsFromConnections, skuResolverFor, type ChannelStock } from './inventory-ports/index.js';
 import { startInventoryPusher } from './inventory-pusher.js';
 import { reconciliationFor, startReconciliationSchedule } from './reconciliation/index.js';
@@ -69,10 +70,10 @@ function connectionLocations(connections: Connections) {
 }
 
 /** The message handlers every hub runs, with published events fanned out to event subscriptions. */
-export function coreHandlers(deps: { store: Store; clock: Clock; connections: Connections; intake: OrderIntake; orderToCash: OrderToCash; inventory: Inventory; catalog?: Catalog | undefined; sync?: Sync | undefined; ledger?: Ledger | undefined; posting?: PostingConfig | undefined }): HandlerRegistration[] {
+export function coreHandlers(deps: { store: Store; clock: Clock; connections: Connections; intake: OrderIntake; orderToCash: OrderToCash; inventory: Inventory; catalog?: Catalog | undefined; sync?: Sync | undefined; ledger?: Ledger | undefined; posting?: PostingConfig | undefined; settlement?: Settlement | undefined }): HandlerRegistration[] {
   const bookkeeping = deps.ledger && deps.posting ? [providerBookkeeping({ config: deps.posting, ledger: deps.ledger })] : [];
   const catalog = deps.catalog ? { handlers: deps.catalog.handlers, sinks: [deps.catalog.sink] } : { handlers: [], sinks: [] };
-  return withSubscriptions([...deps.orderToCash.handlers, ...catalog.handlers, ...(deps.sync?.handlers ?? []), ...(deps.ledger?.handlers ?? []), interpretInbound({ ...deps, newId, sinks: [deps.inventory.sink, ...catalog.sinks, ...bookkeeping] })], deps);
+  return withSubscriptions([...deps.orderToCash.handlers, ...catalog.handlers, ...(deps.sync?.handlers ?? []), ...(deps.ledger?.handlers ?? []), ...(deps.settlement?.handlers ?? []), interpretInbound({ ...deps, newId, sinks: [deps.inventory.sink, ...catalog.sinks, ...bookkeeping, ...(deps.settlement ? [deps.settlement.sink] : [])] })], deps);
 }
 
 /** Starts the hub: store, migrations, dispatcher and HTTP gateway. */
@@ -105,10 +106,11 @@ export async function startHub(
   const catalog = catalogFor({ store, clock, connections, config: config.catalog });
   const sync = syncFor({ store, clock, connections, inventory, catalog, catalogConfig: config.catalog });
   const ledger = ledgerFor({ store, clock, connections, erp: config.ledger.erp ?? config.orderToCash.erp });
+  const settlement = createSettlement({ store, clock, newId, sources: settlementSourcesFromConnections(connections), ledger });
   const reconciliation = reconciliationFor({ store, clock, newId, connections, config: config.reconciliation, erp: orderPortsFromConnections(connections, config.orderToCash).erp, orderToCash });
   const dispatcher = createDispatcher({
     store,
-    handlers: [...(options.handlers ?? coreHandlers({ store, clock, connections, intake, orderToCash, inventory, catalog, sync, ledger, posting: config.finance })), ...reconciliation.handlers],
+    handlers: [...(options.handlers ?? coreHandlers({ store, clock, connections, intake, orderToCash, inventory, catalog, sync, ledger, posting: config.finance, settlement })), ...reconciliation.handlers],
     clock,
     newId,
     leaseMs: settings.leaseMs,
@@ -147,6 +149,7 @@ export async function startHub(
     sync,
     ledger,
     reconciliation,
+    settlement,
     onEnqueued: () => {
       dispatcher.notify('critical');
       dispatcher.notify('standard');

@@ -113,3 +113,4 @@ export * from './catalog/index.js';
 export * from './jobs/index.js';
 export * from './ledger/index.js';
 export * from './reconciliation/index.js';
+export * from './settlement/index.js';

@@ -13,6 +13,7 @@ import { catalogMigration } from './migrations/0009-catalog.js';
 import { jobsMigration } from './migrations/0010-jobs.js';
 import { ledgerMigration } from './migrations/0011-ledger.js';
 import { reconciliationMigration } from './migrations/0012-reconciliation.js';
+import { settlementMigration } from './migrations/0013-settlement.js';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -28,6 +29,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0010-jobs': jobsMigration(),
     '0011-ledger': ledgerMigration(),
     '0012-reconciliation': reconciliationMigration(),
+    '0013-settlement': settlementMigration(),
   };
 }
 

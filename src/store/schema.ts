@@ -457,6 +457,61 @@ export interface ReconciliationDriftTable {
   created_at: number;
 }
 
+/** A payout from a payment provider to the bank, as the hub received it. */
+export interface PayoutsTable {
+  id: string;
+  provider: string;
+  connection_id: string;
+  /** The provider's payout id. */
+  reference: string;
+  currency: string;
+  amount: number;
+  status: string;
+  arrival_date: string | null;
+  /** missing (to fetch from the provider), fetched, or reported (the lines came with the event). */
+  lines_state: string;
+  /** JSON: what keeps the payout from reconciling (validatePayout), or null. */
+  violations: string | null;
+  correlation_id: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One settlement line of a payout (signed minor units). */
+export interface SettlementLinesTable {
+  payout_id: string;
+  line_id: string;
+  position: number;
+  kind: string;
+  reference: string;
+  order_reference: string | null;
+  /** JSON array: other provider ids of the line's source (e.g. the charge's PaymentIntent). */
+  related: string;
+  gross: number;
+  fee: number;
+  net: number;
+  currency: string;
+}
+
+/** How one settlement line matched (or why it did not) the hub's order, capture, refund or charge. */
+export interface SettlementMatchesTable {
+  payout_id: string;
+  line_id: string;
+  connection_id: string;
+  /** matched | unmatched */
+  status: string;
+  reason: string | null;
+  order_id: string | null;
+  target_kind: string | null;
+  target_reference: string | null;
+  expected: number | null;
+  actual: number | null;
+  tolerance: number;
+  attempts: number;
+  first_seen_at: number;
+  updated_at: number;
+}
+
 export interface Schema {
   orders: OrdersTable;
   order_timeline: OrderTimelineTable;
@@ -491,4 +546,7 @@ export interface Schema {
   journal_entries: JournalEntriesTable;
   reconciliation_runs: ReconciliationRunsTable;
   reconciliation_drift: ReconciliationDriftTable;
+  payouts: PayoutsTable;
+  settlement_lines: SettlementLinesTable;
+  settlement_matches: SettlementMatchesTable;
 }

@@ -1,0 +1,19 @@
+export {
+  upsertPayout,
+  getPayout,
+  findPayoutsByReference,
+  setPayoutLinesState,
+  listPayouts,
+  replaceSettlementLines,
+  listSettlementLines,
+  getSettlementLines,
+  saveSettlementMatches,
+  listSettlementMatches,
+  countSettlementMatches,
+  listUnmatchedSettlementLines,
+  type PayoutRow,
+  type SettlementLineRow,
+  type SettlementMatchRow,
+  type NewSettlementMatchRow,
+} from './payouts.js';
+export { findOrdersByReferences, findSettlementOrders, findPaymentSteps, findOrderPaymentSteps, findPaymentEvents, findJournalEntriesByKey, type SettlementOrderRow, type PaymentStepRow } from './facts.js';
