@@ -10,6 +10,10 @@ export const JournalLine = z.object({
   debit: NonNegativeMinorUnits,
   credit: NonNegativeMinorUnits,
   currency: CurrencyCode,
+  /** The party a receivable or payable line is with (the ERP needs one on such accounts). */
+  partyType: z.enum(['Customer', 'Supplier']).optional(),
+  /** The party's name in the ERP (e.g. the ERPNext Customer). */
+  party: z.string().min(1).optional(),
 });
 
 /** One debit or credit to a ledger account. */

@@ -40,6 +40,9 @@ export interface Posting {
   account: string;
   amount: number;
   currency: string;
+  /** The party of a receivable or payable posting (e.g. the ERP customer). */
+  partyType?: 'Customer' | 'Supplier' | undefined;
+  party?: string | undefined;
 }
 
 /** The UTC calendar date of an ISO timestamp. */
@@ -49,15 +52,16 @@ export function utcDate(timestamp: string): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-/** Journal lines from signed postings: zeros dropped, same account, currency and side merged, negatives as credits. */
+/** Journal lines from signed postings: zeros dropped, same account, party, currency and side merged, negatives as credits. */
 export function toJournalLines(postings: readonly Posting[]): JournalLine[] {
   const merged = new Map<string, JournalLine>();
-  for (const { account, amount, currency } of postings) {
+  for (const { account, amount, currency, partyType, party } of postings) {
     if (!Number.isSafeInteger(amount)) throw permanentError('invalid_amount', `amounts are integers in minor units, got ${amount}`);
     if (amount === 0) continue;
     const side = amount > 0 ? 'debit' : 'credit';
-    const key = JSON.stringify([account, currency, side]);
-    const line = merged.get(key) ?? { account, debit: 0, credit: 0, currency };
+    const withParty = party === undefined ? {} : { partyType: partyType ?? 'Customer', party };
+    const key = JSON.stringify([account, currency, side, withParty.partyType ?? null, withParty.party ?? null]);
+    const line = merged.get(key) ?? { account, debit: 0, credit: 0, currency, ...withParty };
     line[side] += Math.abs(amount);
     if (!Number.isSafeInteger(line[side])) throw permanentError('amount_out_of_range', `${account} ${currency} exceeds the safe integer range`);
     merged.set(key, line);

@@ -8,3 +8,8 @@ export { postCapture, postProcessorFee, postChargeback, postChargebackReversal, 
 export { postPayout, type PayoutEvent } from './payout.js';
 export { convertMinor, fxDifference, postFxDifference, type FxSettlementEvent } from './fx.js';
 export { providerBookkeeping } from './bookkeeping.js';
+export { orderBookkeeping } from './order-bookkeeping.js';
+export { orderPosting, orderPostingDelivery, payoutPosting, OrderPostingData, SalePosting, CapturePosting, RefundPosting, PaymentReturnPosting } from './messages.js';
+export { orderPostings, invoicedOrder, withParty, splitByCreditNote, postPaymentReturn, type OrderPosting, type PaymentReturnEvent } from './order-postings.js';
+export { draftOf } from './draft.js';
+export { payoutBookkeeping, type PayoutLinesSource, type PayoutLinesSources } from './payout-bookkeeping.js';

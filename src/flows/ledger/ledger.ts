@@ -1,6 +1,6 @@
 import { JournalLine, journalViolations, permanentError, type Clock, type IdGenerator } from '../../model/index.js';
 import { handlerFor, type HandlerRegistration, type HandlerTransaction } from '../../messaging/index.js';
-import { getJournalEntry, insertJournalEntry, listJournalEntries, setJournalPosting, type JournalEntryRow, type Store } from '../../store/index.js';
+import { getJournalEntry, getJournalEntryByKey, insertJournalEntry, listJournalEntries, setJournalPosting, type JournalEntryRow, type Store } from '../../store/index.js';
 import { ledgerPost } from './messages.js';
 import type { LedgerPort } from './ports.js';
 
@@ -36,6 +36,16 @@ export interface JournalView {
   error: string | null;
 }
 
+/** How an entry is recorded: by default it is queued for posting; `postedAs` records one the ERP already holds as its own documents. */
+export interface RecordOptions {
+  /**
+   * The ERP documents (by currency) that already post this entry, e.g. the Sales Invoice of a sale
+   * (ERPNext posts revenue, tax and the receivable itself): the entry is recorded as posted to
+   * them and no second document is made.
+   */
+  postedAs?: { connectionId?: string | undefined; documents: Record<string, string> } | undefined;
+}
+
 /** What the ledger needs. */
 export interface LedgerDeps {
   store: Store;
@@ -48,8 +58,10 @@ export interface LedgerDeps {
 /** Journal entries: recorded with the events that cause them, posted to the ERP exactly once, listed with their lineage. */
 export interface Ledger {
   handlers: HandlerRegistration[];
-  /** Records an entry in the caller's transaction (refusing one that does not balance per currency) and queues its posting; false when its key was recorded before. */
-  record(tx: HandlerTransaction, draft: JournalDraft): Promise<boolean>;
+  /** Records an entry in the caller's transaction (refusing one that does not balance per currency) and queues its posting (unless already posted as given documents); false when its key was recorded before. */
+  record(tx: HandlerTransaction, draft: JournalDraft, options?: RecordOptions): Promise<boolean>;
+  /** The entry recorded under a key, if any. */
+  byKey(db: HandlerTransaction['db'], key: string): Promise<JournalView | undefined>;
   list(filter: { orderId?: string | undefined; correlationId?: string | undefined; from?: string | undefined; to?: string | undefined }, page: { limit: number; after?: { date: string; id: string } | undefined }): Promise<JournalView[]>;
 }
 
@@ -73,10 +85,15 @@ export function createLedger(deps: LedgerDeps): Ledger {
 
   return {
     handlers: [post],
-    async record(tx, draft) {
+    async record(tx, draft, options = {}) {
       const lines = JournalLine.array().parse(draft.lines);
       const violations = journalViolations({ lines });
       if (violations.length > 0) throw permanentError('unbalanced_journal_entry', `journal entry ${draft.key}: ${violations.map((v) => `${v.pointer}: ${v.detail}`).join('; ')}`, 422, violations);
+      const { postedAs } = options;
+      if (postedAs) {
+        const missing = [...new Set(lines.map((l) => l.currency))].filter((c) => !postedAs.documents[c]);
+        if (missing.length > 0) throw permanentError('posted_document_missing', `journal entry ${draft.key} is recorded as posted but names no ERP document for ${missing.join(', ')}`, 422);
+      }
       const id = deps.newId('je');
       const inserted = await insertJournalEntry(tx.db, {
         id,
@@ -88,15 +105,19 @@ export function createLedger(deps: LedgerDeps): Ledger {
         causation_id: draft.causationId ?? null,
         order_id: draft.orderId ?? null,
         memo: draft.memo ?? null,
-        status: deps.port ? 'pending' : 'not-posted',
-        erp_connection: deps.port?.connectionId ?? null,
-        erp_documents: null,
+        status: postedAs ? 'posted' : deps.port ? 'pending' : 'not-posted',
+        erp_connection: postedAs?.connectionId ?? deps.port?.connectionId ?? null,
+        erp_documents: postedAs ? JSON.stringify(postedAs.documents) : null,
         error: null,
         created_at: tx.now,
-        posted_at: null,
+        posted_at: postedAs ? tx.now : null,
       });
-      if (inserted && deps.port) tx.emit(ledgerPost, { entryId: id }, { subject: draft.key });
+      if (inserted && deps.port && !postedAs) tx.emit(ledgerPost, { entryId: id }, { subject: draft.key });
       return inserted;
+    },
+    async byKey(db, key) {
+      const row = await getJournalEntryByKey(db, key);
+      return row ? viewOf(row) : undefined;
     },
     async list(filter, page) {
       return (await listJournalEntries(deps.store.db, filter, page)).map(viewOf);

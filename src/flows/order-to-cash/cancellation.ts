@@ -6,6 +6,8 @@ import { bookedErp, paymentOf, startCompletion, warehousePort, outsideCall, type
 import { isResolved, lineValue, loadOrder, moveOrder, openQuantity } from './order-state.js';
 import { placementFacts, placementKey } from './placement-facts.js';
 import type { LineQuantity } from './ports.js';
+import { orderPosting, orderPostingDelivery } from '../finance/index.js';
+import { erpCustomerOf } from './completion.js';
 
 /** A cancellation of some open units of an order. */
 export const CancellationInput = z.object({
@@ -113,7 +115,22 @@ export function cancellationWorkflow(deps: OrderToCashDeps, completion: () => Wo
           if (!payment || !facts.captured) return { skipped: true, output: { reason: 'nothing captured yet: the final capture takes less' } };
           const amount = cancelledLines(ctx.run).reduce((sum, l) => sum + lineValue(order, l.lineId, l.quantity), 0);
           const refund = await payment.port.refund({ payment: payment.payment, amount, currency: order.currency, idempotencyKey: `${ctx.run.key}:refund`, reason: 'requested_by_customer' }, ctx.signal);
-          return { system: payment.port.system, documents: { refund: refund.refund }, output: { amount: refund.amount } };
+          return { system: payment.port.system, documents: { refund: refund.refund, payment: payment.payment }, output: { amount: refund.amount } };
+        },
+        async apply(tx, ctx, result) {
+          // Captured at acceptance, nothing invoiced yet: the cancelled units' money goes back against the customer's receivable.
+          const refund = result.documents?.['refund'];
+          const captured = result.documents?.['payment'];
+          const amount = result.output?.['amount'];
+          if (result.skipped || typeof refund !== 'string' || typeof amount !== 'number') return;
+          const { orderId } = ctx.run.input;
+          const { order } = await loadOrder(tx.db, orderId);
+          const customer = await erpCustomerOf(tx.db, orderId);
+          tx.emit(
+            orderPosting,
+            { event: 'payment-return', orderId, reference: refund, amount, currency: order.currency, occurredAt: new Date(tx.now).toISOString(), ...(customer ? { customer } : {}), ...(typeof captured === 'string' ? { capturedAs: captured } : {}) },
+            orderPostingDelivery(orderId),
+          );
         },
       },
     ],

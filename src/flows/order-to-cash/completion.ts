@@ -1,9 +1,17 @@
 import { z } from 'zod';
-import { listLineQuantities } from '../../store/index.js';
-import { defineWorkflow, type StepResult, type Workflow } from '../workflow/index.js';
+import { findWorkflowRunByKey, listLineQuantities, type Db } from '../../store/index.js';
+import { orderPosting, orderPostingDelivery } from '../finance/index.js';
+import { defineWorkflow, type StepRecord, type StepResult, type Workflow } from '../workflow/index.js';
 import { bookedErp, paymentOf, releaseStock, outsideCall, type OrderToCashDeps } from './deps.js';
 import { lineValue, loadOrder, moveOrder } from './order-state.js';
-import { placementFacts } from './placement-facts.js';
+import { placementFacts, placementKey } from './placement-facts.js';
+
+/** The ERP customer an order was booked for (the party of its receivable in the books), once booked. */
+export async function erpCustomerOf(db: Db, orderId: string): Promise<string | undefined> {
+  const run = await findWorkflowRunByKey(db, placementKey(orderId));
+  const customer = run ? (JSON.parse(run.outputs) as Record<string, StepRecord>)['book-sales-order']?.documents['customer'] : undefined;
+  return typeof customer === 'string' ? customer : undefined;
+}
 
 /** Input of an order's completion: the hub order id. */
 export const CompletionInput = z.object({ orderId: z.string().min(1) });
@@ -40,6 +48,16 @@ export function completionWorkflow(deps: OrderToCashDeps): Workflow<CompletionIn
           const capture = await payment.port.capture({ payment: payment.payment, amount, currency: order.currency, idempotencyKey: key }, ctx.signal);
           return { system: payment.port.system, documents: { payment: payment.payment, capture: capture.capture }, output: { amount: capture.amount, authorized: payment.amount } };
         },
+        async apply(tx, ctx, result) {
+          // The capture is booked (clearing against the customer's receivable) once per payment reference.
+          const capture = result.documents?.['capture'];
+          const amount = result.output?.['amount'];
+          if (result.skipped || typeof capture !== 'string' || typeof amount !== 'number' || amount <= 0) return;
+          const { orderId } = ctx.run.input;
+          const { order } = await loadOrder(tx.db, orderId);
+          const customer = await erpCustomerOf(tx.db, orderId);
+          tx.emit(orderPosting, { event: 'capture', orderId, reference: capture, amount, currency: order.currency, occurredAt: new Date(tx.now).toISOString(), ...(customer ? { customer } : {}) }, orderPostingDelivery(orderId));
+        },
       },
       {
         name: 'invoice',
@@ -51,8 +69,16 @@ export function completionWorkflow(deps: OrderToCashDeps): Workflow<CompletionIn
           const invoiced = await booked.erp.invoice({ reference: `invoice:${ctx.run.input.orderId}`, salesOrder: booked.salesOrder, postingDate: new Date(ctx.now).toISOString().slice(0, 10) }, ctx.signal);
           return { system: booked.erp.system, documents: { salesInvoice: invoiced.salesInvoice } };
         },
-        async apply(tx, ctx) {
+        async apply(tx, ctx, result) {
           await moveOrder(tx, ctx.run.input.orderId, 'invoiced', { system: 'tillbridge' });
+          // The hub's sale entry is the Sales Invoice, which ERPNext posts itself: recorded as posted to it.
+          const salesInvoice = result.documents?.['salesInvoice'];
+          const { orderId } = ctx.run.input;
+          const facts = await placementFacts(tx.db, orderId);
+          if (result.skipped || typeof salesInvoice !== 'string' || !facts.erp) return;
+          const cancelled = (await listLineQuantities(tx.db, orderId)).filter((p) => p.cancelled > 0).map((p) => ({ lineId: p.line_id, quantity: p.cancelled }));
+          const customer = await erpCustomerOf(tx.db, orderId);
+          tx.emit(orderPosting, { event: 'sale', orderId, erp: facts.erp, salesInvoice, postingDate: new Date(ctx.now).toISOString().slice(0, 10), cancelled, ...(customer ? { customer } : {}) }, orderPostingDelivery(orderId));
         },
       },
       {

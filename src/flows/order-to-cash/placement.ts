@@ -6,6 +6,8 @@ import { erpPort, paymentOf, releaseStock, warehousePort, outsideCall, type Orde
 import { loadOrder, moveOrder, openQuantity } from './order-state.js';
 import { routeOrder, type RoutingPlan } from './routing.js';
 import { insufficientStock } from '../inventory/messages.js';
+import { orderPosting, orderPostingDelivery } from '../finance/index.js';
+import { erpCustomerOf } from './completion.js';
 
 /** Input of an order's placement: the hub order id. */
 export const PlacementInput = z.object({ orderId: z.string().min(1) });
@@ -104,6 +106,21 @@ export function placementWorkflow(deps: OrderToCashDeps, cancellation: () => Wor
           const voided = await payment.port.void({ payment: payment.payment, idempotencyKey: key }, ctx.signal);
           return { system: payment.port.system, documents: { voided: voided.voided } };
         },
+        async applyCompensation(tx, ctx, result) {
+          // Captured at acceptance and given back: booked against the customer's receivable, when the capture was.
+          const refund = result.documents?.['refund'];
+          const amount = result.output?.['refunded'];
+          const payment = ctx.run.steps['payment']?.documents['payment'];
+          if (typeof refund !== 'string' || typeof amount !== 'number') return;
+          const { orderId } = ctx.run.input;
+          const { order } = await loadOrder(tx.db, orderId);
+          const customer = await erpCustomerOf(tx.db, orderId);
+          tx.emit(
+            orderPosting,
+            { event: 'payment-return', orderId, reference: refund, amount, currency: order.currency, occurredAt: new Date(tx.now).toISOString(), ...(customer ? { customer } : {}), ...(typeof payment === 'string' ? { capturedAs: payment } : {}) },
+            orderPostingDelivery(orderId),
+          );
+        },
       },
       {
         name: 'book-sales-order',
@@ -120,6 +137,21 @@ export function placementWorkflow(deps: OrderToCashDeps, cancellation: () => Wor
         },
         async apply(tx, ctx, result) {
           if (!result.skipped) await moveOrder(tx, ctx.run.input.orderId, 'booked', { system: 'tillbridge' });
+          // Captured at acceptance: booked now that the ERP customer (the receivable's party) exists.
+          const paid = ctx.run.steps['payment'];
+          const reference = paid?.documents['capture'] ?? paid?.documents['payment'];
+          if (paid?.output['captured'] === true && typeof reference === 'string') {
+            const { orderId } = ctx.run.input;
+            const { order } = await loadOrder(tx.db, orderId);
+            const captured = paid.output['amount'];
+            const amount = typeof captured === 'number' ? captured : (order.payments[0]?.amount ?? order.totals.total);
+            const customer = result.documents?.['customer'];
+            tx.emit(
+              orderPosting,
+              { event: 'capture', orderId, reference, amount, currency: order.currency, occurredAt: new Date(tx.now).toISOString(), ...(typeof customer === 'string' ? { customer } : {}) },
+              orderPostingDelivery(orderId),
+            );
+          }
           for (const run of await listOrderWorkflowRuns(tx.db, ctx.run.input.orderId)) {
             if (run.workflow === 'order-cancellation' && run.status === 'waiting') await resumeRun(tx, cancellation(), run.id);
           }

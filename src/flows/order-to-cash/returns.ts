@@ -6,6 +6,8 @@ import type { ReturnRule } from './config.js';
 import { erpPort, outsideCall, paymentOf, warehousePort, type OrderToCashDeps } from './deps.js';
 import { lineShare, lineValue, loadOrder } from './order-state.js';
 import { placementFacts } from './placement-facts.js';
+import { orderPosting, orderPostingDelivery } from '../finance/index.js';
+import { erpCustomerOf } from './completion.js';
 
 const ReturnLine = z.object({ lineId: Identifier, sku: Identifier, quantity: Quantity, reason: z.string().min(1).default('unspecified') });
 
@@ -234,6 +236,33 @@ export function refundWorkflow(deps: OrderToCashDeps): Workflow<RefundInput> {
           message_id: null,
         },
       ]);
+      // Money that went back (through the provider, or by the channel) is booked: its returns, tax and
+      // shipping shares against payment clearing, split by the credit note that reversed the sale.
+      const amount = paid?.output['amount'];
+      const reference = paid?.documents['refund'] ?? run.input.channelReference;
+      if (run.input.mode === 'exchange' || typeof amount !== 'number' || amount <= 0) return;
+      if (run.input.source !== 'channel' && typeof paid?.documents['refund'] !== 'string') return;
+      const { orderId } = run.input;
+      const { order } = await loadOrder(tx.db, orderId);
+      const creditNote = run.steps['credit-note']?.documents['creditNote'];
+      const erp = (await placementFacts(tx.db, orderId)).erp;
+      const customer = await erpCustomerOf(tx.db, orderId);
+      tx.emit(
+        orderPosting,
+        {
+          event: 'refund',
+          orderId,
+          refundId: run.input.refundId,
+          ...(typeof reference === 'string' ? { reference } : {}),
+          amount,
+          shipping: run.input.shipping,
+          lines: run.input.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity, amount: lineValue(order, l.lineId, l.quantity) })),
+          createdAt: new Date(tx.now).toISOString(),
+          ...(typeof creditNote === 'string' && erp ? { creditNote: { erp, document: creditNote } } : {}),
+          ...(customer ? { customer } : {}),
+        },
+        orderPostingDelivery(orderId),
+      );
     },
   });
 }

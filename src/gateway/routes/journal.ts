@@ -12,7 +12,7 @@ const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 export const JournalEntryView = z.object({
   id: z.string(),
   date: z.string(),
-  lines: z.array(z.object({ account: z.string(), debit: z.int(), credit: z.int(), currency: z.string() })),
+  lines: z.array(z.object({ account: z.string(), debit: z.int(), credit: z.int(), currency: z.string(), partyType: z.string().optional(), party: z.string().optional() })),
   sourceEvents: z.array(z.string()),
   correlationId: z.string(),
   causationId: z.string().nullable(),

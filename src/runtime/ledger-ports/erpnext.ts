@@ -4,14 +4,15 @@ import type { LedgerPort } from '../../flows/index.js';
 /**
  * ERPNext as the ledger: one Journal Entry per hub entry and currency, found by the hub's
  * reference before anything is created (so a retry or a lost answer posts nothing twice), and
- * submitted.
+ * submitted. Receivable and payable lines carry their party (party_type and party), which ERPNext
+ * requires on such accounts.
  */
 export function erpnextLedgerPortOf(connectionId: string, client: ErpnextClient): LedgerPort {
   return {
     connectionId,
     async post({ reference, date, currency, lines, memo }, signal) {
       const ensured = await client.journalEntries.ensure(
-        { reference, postingDate: date, currency, lines: lines.map((l) => ({ account: l.account, debit: l.debit, credit: l.credit })), ...(memo ? { memo } : {}) },
+        { reference, postingDate: date, currency, lines: lines.map((l) => ({ account: l.account, debit: l.debit, credit: l.credit, ...(l.party ? { partyType: l.partyType ?? 'Customer', party: l.party } : {}) })), ...(memo ? { memo } : {}) },
         signal,
       );
       const doc = ensured.doc.state === 'draft' ? await client.journalEntries.submit(ensured.doc.name, signal) : ensured.doc;

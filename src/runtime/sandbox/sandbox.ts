@@ -94,6 +94,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         processorFees: { default: `Payment Processing Fees - ${erpnext.abbr}` },
         bank: { default: `Bank - ${erpnext.abbr}` },
         rounding: `Round Off - ${erpnext.abbr}`,
+        chargebacks: `Chargebacks - ${erpnext.abbr}`,
+        fxGainLoss: `Exchange Gain/Loss - ${erpnext.abbr}`,
       },
     },
     inventory: {

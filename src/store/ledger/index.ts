@@ -1,1 +1,1 @@
-export { insertJournalEntry, getJournalEntry, setJournalPosting, listJournalEntries, type JournalEntryRow, type NewJournalEntryRow } from './journal.js';
+export { insertJournalEntry, getJournalEntry, getJournalEntryByKey, setJournalPosting, listJournalEntries, type JournalEntryRow, type NewJournalEntryRow } from './journal.js';

@@ -18,6 +18,11 @@ export async function getJournalEntry(db: Db, id: string): Promise<JournalEntryR
   return db.selectFrom('journal_entries').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The entry recorded under a key (one per business event). */
+export async function getJournalEntryByKey(db: Db, key: string): Promise<JournalEntryRow | undefined> {
+  return db.selectFrom('journal_entries').selectAll().where('key', '=', key).executeTakeFirst();
+}
+
 /** Records where an entry went in the ERP (or why it did not). */
 export async function setJournalPosting(db: Db, id: string, posting: { status: string; erp_connection: string | null; erp_documents: string | null; error: string | null; posted_at: number | null }): Promise<void> {
   await db.updateTable('journal_entries').set(posting).where('id', '=', id).execute();

@@ -46,6 +46,8 @@ export const seedAccounts: { name: string; rootType: string; accountType: string
   { name: 'Cost of Goods Sold', rootType: 'Expense', accountType: 'Cost of Goods Sold' },
   { name: 'Payment Processing Fees', rootType: 'Expense', accountType: 'Expense Account' },
   { name: 'Round Off', rootType: 'Expense', accountType: 'Round Off' },
+  { name: 'Chargebacks', rootType: 'Expense', accountType: 'Expense Account' },
+  { name: 'Exchange Gain/Loss', rootType: 'Expense', accountType: 'Expense Account' },
 ];
 
 /** Initials of a company name, as ERPNext suggests its abbreviation ("Tillbridge Retail" → "TR"). */
