@@ -10,6 +10,7 @@ import { webhookBench } from './webhooks.js';
 import { benchKey, startBenchHub } from './hub-process.js';
 import { formatOrderToCash, orderToCashBench, orderToCashOptionsFromEnv } from './order-to-cash.js';
 import { formatInventory, inventoryBench, inventoryOptionsFromEnv } from './inventory.js';
+import { financeBench, financeOptionsFromEnv, formatFinance } from './finance.js';
 import { countMessagesByStatus, createScratchDatabase, migrateToLatest, openStore, postgresProblem } from '../src/store/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -129,9 +130,10 @@ async function inventorySection() {
 }
 
 async function main() {
-  // BENCH_ONLY=o2c runs only the order-to-cash section, BENCH_ONLY=inventory only the inventory one.
+  // BENCH_ONLY=o2c runs only the order-to-cash section, BENCH_ONLY=inventory the inventory one, BENCH_ONLY=finance the finance one.
   if (process.env.BENCH_ONLY === 'o2c') return orderToCashSection();
   if (process.env.BENCH_ONLY === 'inventory') return inventorySection();
+  if (process.env.BENCH_ONLY === 'finance') return financeSection();
   const rows: string[][] = [];
   const notes: string[] = [];
   const pgProblem = await postgresProblem();
@@ -200,6 +202,11 @@ async function main() {
   for (const note of notes) process.stdout.write(`${note}\n`);
   await orderToCashSection();
   await inventorySection();
+  await financeSection();
+}
+
+async function financeSection() {
+  process.stdout.write(`${formatFinance(await financeBench(financeOptionsFromEnv()))}\n`);
 }
 
 main().catch((error: unknown) => {

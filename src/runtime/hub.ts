@@ -108,7 +108,7 @@ export async function startHub(
   const catalog = catalogFor({ store, clock, connections, config: config.catalog });
   const sync = syncFor({ store, clock, connections, inventory, catalog, catalogConfig: config.catalog });
   const ledger = ledgerFor({ store, clock, connections, erp: config.ledger.erp ?? config.orderToCash.erp });
-  const reconciliation = reconciliationFor({ store, clock, newId, connections, config: config.reconciliation, erp: orderPortsFromConnections(connections, config.orderToCash).erp, orderToCash });
+  const reconciliation = reconciliationFor({ store, clock, newId, connections, config, erp: orderPortsFromConnections(connections, config.orderToCash).erp, orderToCash, inventory });
   const settlement = createSettlement({ store, clock, newId, sources: settlementSourcesFromConnections(connections), ledger });
   const dispatcher = createDispatcher({
     store,

@@ -29,6 +29,7 @@ import {
   type ShopInfo,
 } from './operations.js';
 import { createInventorySyncCalls, type InventorySyncCalls } from './inventory-sync.js';
+import { createProductReadCalls, type ProductReadCalls } from './product-reads.js';
 import {
   fetchAllPayoutTransactions,
   fetchPayout,
@@ -53,7 +54,7 @@ export interface IdempotentCallOptions {
 }
 
 /** Shopify's outbound operations (CatalogSink, InventorySink, FulfillmentSink, refunds) and the orders read the poller uses. */
-export interface ShopifyClient extends InventorySyncCalls {
+export interface ShopifyClient extends InventorySyncCalls, ProductReadCalls {
   shop(signal?: AbortSignal): Promise<ShopInfo>;
   /** Creates or updates a product synchronously, found by `identifier` (default: the input's handle). */
   productSet(input: ProductSetInput, options?: { identifier?: ProductSetIdentifier; signal?: AbortSignal }): Promise<ProductSetResult>;
@@ -188,6 +189,7 @@ export function createShopifyClient(options: ShopifyClientOptions): ShopifyClien
 
   return {
     ...createInventorySyncCalls({ connectionId, apiVersion: settings.apiVersion, locationId: settings.locationId, run }),
+    ...createProductReadCalls({ run }),
 
     async shop(signal) {
       const { data, apiVersion } = await run({ ...shopQuery, retry: true }, signal);

@@ -9,6 +9,7 @@ import { identifyShopifyWebhook, verifyShopifyWebhook } from './webhooks.js';
 export { createShopifyClient, type IdempotentCallOptions, type ShopifyClient, type ShopifyClientOptions } from './client.js';
 export { derivedIdempotencyKey } from './client-support.js';
 export { SetAvailableInput, type InventoryItemRef, type SetAvailableResult, type ShopLocation } from './inventory-sync.js';
+export type { ShopifyVariantListing } from './product-reads.js';
 export { defaultGraphqlRate, defaultRestRate, shopifyApiVersion, shopifyBaseUrl, ShopifySecrets, ShopifySettings, type ShopifySettingsInput } from './config.js';
 export { gidNumber, shopifyGid, type UserError } from './graphql.js';
 export {

@@ -10,3 +10,4 @@ export type { InventoryPusher } from './push.js';
 export { channelAvailability, availableAt } from './availability.js';
 export { orderOfReport, compareVersions } from './versions.js';
 export { placeOfReport } from './locations.js';
+export { stockOfMany } from './stock.js';

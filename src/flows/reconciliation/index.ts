@@ -6,4 +6,6 @@ export { runView, driftView, type RunView, type DriftView, type CheckSummary } f
 export { compareOrdersWithErp, erpOrdersCheck, channelOrdersCheck, type ErpOrderRecord, type ErpOrderSide, type ChannelOrderRecord, type ChannelOrderSide } from './orders-check.js';
 export { importOrderCorrection, resyncOrderCorrection, cancelInErpCorrection, rebookOrderCorrection } from './order-corrections.js';
 export { ReconciliationConfig } from './config.js';
+export { compareStockWithSource, compareChannelStock, sourceStockCheck, channelStockCheck, resyncStockCorrection, pushStockCorrection, type SourceStockLevel, type StockSourceSide, type ChannelStockSide, type PlacedSourceLevel, type HubStockLevel, type ChannelStockState, type InventoryForCorrections } from './inventory-check.js';
+export { compareListing, channelCatalogCheck, catalogChecks, republishProductCorrection, type ChannelProductRecord, type ChannelCatalogSide, type ExpectedListing } from './catalog-check.js';
 export { providerRefundsCheck, recordRefundCorrection, type ProviderRefund, type ProviderRefundSide } from './payments-check.js';

@@ -1,66 +1,38 @@
-import type { Connections, ErpnextClient, ErpnextSettings } from '../../connectors/index.js';
-import {
-  cancelInErpCorrection,
-  channelOrdersCheck,
-  createReconciliation,
-  erpOrdersCheck,
-  providerRefundsCheck,
-  recordRefundCorrection,
-  importOrderCorrection,
-  rebookOrderCorrection,
-  resyncOrderCorrection,
-  type Correction,
-  type ErpPort,
-  type OrderToCash,
-  type Reconciliation,
-  type ReconciliationCheck,
-  type ReconciliationConfig,
-} from '../../flows/index.js';
+import type { Connections } from '../../connectors/index.js';
+import { createReconciliation, type CatalogConfig, type ErpPort, type InventoryConfig, type InventoryForCorrections, type OrderToCash, type Reconciliation, type ReconciliationConfig } from '../../flows/index.js';
 import type { Clock, IdGenerator } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
-import { erpnextOrderSide } from './erpnext-orders.js';
-import { shopifyOrderSide } from './shopify-orders.js';
-import { stripeRefundSide } from './stripe-refunds.js';
+import { catalogReconciliation } from './catalog.js';
+import { inventoryReconciliation } from './inventory.js';
+import { ordersReconciliation } from './orders.js';
 
-/** Checks and corrections another area contributes (inventory, catalog, payments, journal). */
-export interface ReconciliationPart {
-  checks: readonly ReconciliationCheck[];
-  corrections: readonly Correction[];
-}
+export type { ReconciliationPart } from './part.js';
+export { startReconciliationSchedule } from './schedule.js';
 
-/**
- * Reconciliation over the configured connections: orders against each ERPNext connection the hub
- * books into and against each Shopify channel, Stripe's refunds against the hub's, with their corrections,
- * plus what other areas add.
- */
+/** Reconciliation over the configured connections: orders and payments, inventory and catalog, each with its corrections. */
 export function reconciliationFor(deps: {
   store: Store;
   clock: Clock;
   newId: IdGenerator;
   connections: Connections;
-  config: ReconciliationConfig;
+  config: { reconciliation: ReconciliationConfig; inventory: InventoryConfig; catalog: CatalogConfig };
   erp: (connectionId: string) => ErpPort | undefined;
   orderToCash: Pick<OrderToCash, 'reflectChannelRefund'>;
-  parts?: readonly ReconciliationPart[];
+  inventory: InventoryForCorrections;
 }): Reconciliation {
-  const { store, connections } = deps;
-  const checks: ReconciliationCheck[] = [];
-  for (const connection of connections.values()) {
-    if (connection.system === 'erpnext') checks.push(erpOrdersCheck({ store, erp: erpnextOrderSide(connection.id, connection.instance.client as ErpnextClient, connection.settings as ErpnextSettings) }));
-    if (connection.system === 'shopify') checks.push(channelOrdersCheck({ store, channel: shopifyOrderSide(connection) }));
-    if (connection.system === 'stripe') checks.push(providerRefundsCheck({ store, provider: stripeRefundSide(connection) }));
-  }
-  const corrections: Correction[] = [
-    importOrderCorrection({ newId: deps.newId }),
-    resyncOrderCorrection({ store, erp: deps.erp }),
-    cancelInErpCorrection({ erp: deps.erp }),
-    rebookOrderCorrection({ store, erp: deps.erp }),
-    recordRefundCorrection({ reflectRefund: (tx, refund) => deps.orderToCash.reflectChannelRefund(tx, refund) }),
+  const { store, clock, connections, config } = deps;
+  const parts = [
+    ordersReconciliation(deps),
+    inventoryReconciliation({ store, clock, connections, config: config.inventory, catalog: config.catalog, inventory: deps.inventory }),
+    catalogReconciliation({ store, connections, config: config.catalog }),
   ];
-  for (const part of deps.parts ?? []) {
-    checks.push(...part.checks);
-    corrections.push(...part.corrections);
-  }
-  return createReconciliation({ store, clock: deps.clock, newId: deps.newId, checks, corrections, autoCorrect: deps.config.autoCorrect, windowMs: deps.config.window });
+  return createReconciliation({
+    store,
+    clock,
+    newId: deps.newId,
+    checks: parts.flatMap((p) => p.checks),
+    corrections: parts.flatMap((p) => p.corrections),
+    autoCorrect: config.reconciliation.autoCorrect,
+    windowMs: config.reconciliation.window,
+  });
 }
-export { startReconciliationSchedule } from './schedule.js';

@@ -12,4 +12,4 @@ export {
 } from './levels.js';
 export { upsertLocations, noteLocation, listLocations, type LocationRow } from './locations.js';
 export { listChannelLevelsOf, setChannelLevel, type InventoryChannelLevelRow } from './channel-levels.js';
-export { markInventoryPending, claimDuePending, settleInventoryPending, type ClaimedSku } from './pending.js';
+export { markInventoryPending, claimDuePending, settleInventoryPending, pendingSkusOf, type ClaimedSku } from './pending.js';

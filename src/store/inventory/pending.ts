@@ -45,3 +45,10 @@ export async function settleInventoryPending(db: Db, claim: ClaimedSku, now: num
   }
   await db.updateTable('inventory_pending').set({ since: now, claimed_until: retryAt }).where('sku', '=', claim.sku).execute();
 }
+
+/** Which of these SKUs have a push pending (changed, not yet sent to the channels). */
+export async function pendingSkusOf(db: Db, skus: readonly string[]): Promise<Set<string>> {
+  if (skus.length === 0) return new Set();
+  const rows = await db.selectFrom('inventory_pending').select('sku').where('sku', 'in', [...skus]).execute();
+  return new Set(rows.map((r) => r.sku));
+}
