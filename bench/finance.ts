@@ -76,7 +76,7 @@ function seeded(seed: number): () => number {
   };
 }
 
-/** Computes sale entries for random orders (pure), then records them in the ledger 1,000 per transaction. */
+/** Computes sale entries for random orders (pure), then records them in the ledger, 1,000 per transaction. */
 async function journalBench(store: Store, count: number): Promise<{ computedPerSecond: number; storedPerSecond: number }> {
   const random = seeded(42);
   const orders = Array.from({ length: count }, (_, n) => randomOrder(n, random));
@@ -86,9 +86,7 @@ async function journalBench(store: Store, count: number): Promise<{ computedPerS
   const ledger = createLedger({ store, clock: systemClock, newId });
   const storeStart = performance.now();
   for (let start = 0; start < drafts.length; start += 1000) {
-    await inOutboxTransaction(store, { origin: { source: 'bench', correlationId: 'bench' }, now: Date.now(), newId }, async (tx) => {
-      for (const draft of drafts.slice(start, start + 1000)) await ledger.record(tx, draft);
-    });
+    await inOutboxTransaction(store, { origin: { source: 'bench', correlationId: 'bench' }, now: Date.now(), newId }, (tx) => ledger.recordMany(tx, drafts.slice(start, start + 1000)));
   }
   const storeSeconds = (performance.now() - storeStart) / 1000;
   return { computedPerSecond: count / computeSeconds, storedPerSecond: count / (computeSeconds + storeSeconds) };

@@ -1,6 +1,6 @@
 import { JournalLine, journalViolations, permanentError, type Clock, type IdGenerator } from '../../model/index.js';
 import { handlerFor, type HandlerRegistration, type HandlerTransaction } from '../../messaging/index.js';
-import { getJournalEntry, getJournalEntryByKey, insertJournalEntry, listJournalEntries, setJournalPosting, type JournalEntryRow, type Store } from '../../store/index.js';
+import { getJournalEntry, getJournalEntryByKey, insertJournalEntries, listJournalEntries, setJournalPosting, type JournalEntryRow, type NewJournalEntryRow, type Store } from '../../store/index.js';
 import { ledgerPost } from './messages.js';
 import type { LedgerPort } from './ports.js';
 
@@ -60,6 +60,8 @@ export interface Ledger {
   handlers: HandlerRegistration[];
   /** Records an entry in the caller's transaction (refusing one that does not balance per currency) and queues its posting (unless already posted as given documents); false when its key was recorded before. */
   record(tx: HandlerTransaction, draft: JournalDraft, options?: RecordOptions): Promise<boolean>;
+  /** Records many entries at once (bulk bookings, backfills): true for each one new, false for a key recorded before. */
+  recordMany(tx: HandlerTransaction, drafts: readonly JournalDraft[]): Promise<boolean[]>;
   /** The entry recorded under a key, if any. */
   byKey(db: HandlerTransaction['db'], key: string): Promise<JournalView | undefined>;
   list(filter: { orderId?: string | undefined; correlationId?: string | undefined; from?: string | undefined; to?: string | undefined }, page: { limit: number; after?: { date: string; id: string } | undefined }): Promise<JournalView[]>;
@@ -83,37 +85,55 @@ export function createLedger(deps: LedgerDeps): Ledger {
     });
   });
 
+  /** The row of a draft, refused when it does not balance per currency or names no document for a currency it was posted in. */
+  const rowOf = (draft: JournalDraft, options: RecordOptions, now: number): NewJournalEntryRow => {
+    const lines = JournalLine.array().parse(draft.lines);
+    const violations = journalViolations({ lines });
+    if (violations.length > 0) throw permanentError('unbalanced_journal_entry', `journal entry ${draft.key}: ${violations.map((v) => `${v.pointer}: ${v.detail}`).join('; ')}`, 422, violations);
+    const { postedAs } = options;
+    if (postedAs) {
+      const missing = [...new Set(lines.map((l) => l.currency))].filter((c) => !postedAs.documents[c]);
+      if (missing.length > 0) throw permanentError('posted_document_missing', `journal entry ${draft.key} is recorded as posted but names no ERP document for ${missing.join(', ')}`, 422);
+    }
+    return {
+      id: deps.newId('je'),
+      key: draft.key,
+      date: draft.date,
+      lines: JSON.stringify(lines),
+      source_events: JSON.stringify(draft.sourceEvents),
+      correlation_id: draft.correlationId,
+      causation_id: draft.causationId ?? null,
+      order_id: draft.orderId ?? null,
+      memo: draft.memo ?? null,
+      status: postedAs ? 'posted' : deps.port ? 'pending' : 'not-posted',
+      erp_connection: postedAs?.connectionId ?? deps.port?.connectionId ?? null,
+      erp_documents: postedAs ? JSON.stringify(postedAs.documents) : null,
+      error: null,
+      created_at: now,
+      posted_at: postedAs ? now : null,
+    };
+  };
+
+  /** Records drafts in the caller's transaction (one insert per chunk) and queues the posting of those new and not already posted. */
+  const recordAll = async (tx: HandlerTransaction, drafts: readonly { draft: JournalDraft; options: RecordOptions }[]): Promise<boolean[]> => {
+    const rows = drafts.map(({ draft, options }) => rowOf(draft, options, tx.now));
+    const inserted = await insertJournalEntries(tx.db, rows);
+    // A key given twice is inserted once, by its first row.
+    return rows.map((row) => {
+      if (!inserted.delete(row.key)) return false;
+      if (deps.port && row.status === 'pending') tx.emit(ledgerPost, { entryId: row.id }, { subject: row.key });
+      return true;
+    });
+  };
+
   return {
     handlers: [post],
     async record(tx, draft, options = {}) {
-      const lines = JournalLine.array().parse(draft.lines);
-      const violations = journalViolations({ lines });
-      if (violations.length > 0) throw permanentError('unbalanced_journal_entry', `journal entry ${draft.key}: ${violations.map((v) => `${v.pointer}: ${v.detail}`).join('; ')}`, 422, violations);
-      const { postedAs } = options;
-      if (postedAs) {
-        const missing = [...new Set(lines.map((l) => l.currency))].filter((c) => !postedAs.documents[c]);
-        if (missing.length > 0) throw permanentError('posted_document_missing', `journal entry ${draft.key} is recorded as posted but names no ERP document for ${missing.join(', ')}`, 422);
-      }
-      const id = deps.newId('je');
-      const inserted = await insertJournalEntry(tx.db, {
-        id,
-        key: draft.key,
-        date: draft.date,
-        lines: JSON.stringify(lines),
-        source_events: JSON.stringify(draft.sourceEvents),
-        correlation_id: draft.correlationId,
-        causation_id: draft.causationId ?? null,
-        order_id: draft.orderId ?? null,
-        memo: draft.memo ?? null,
-        status: postedAs ? 'posted' : deps.port ? 'pending' : 'not-posted',
-        erp_connection: postedAs?.connectionId ?? deps.port?.connectionId ?? null,
-        erp_documents: postedAs ? JSON.stringify(postedAs.documents) : null,
-        error: null,
-        created_at: tx.now,
-        posted_at: postedAs ? tx.now : null,
-      });
-      if (inserted && deps.port && !postedAs) tx.emit(ledgerPost, { entryId: id }, { subject: draft.key });
-      return inserted;
+      const [inserted] = await recordAll(tx, [{ draft, options }]);
+      return inserted!;
+    },
+    async recordMany(tx, drafts) {
+      return recordAll(tx, drafts.map((draft) => ({ draft, options: {} })));
     },
     async byKey(db, key) {
       const row = await getJournalEntryByKey(db, key);

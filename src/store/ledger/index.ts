@@ -1,1 +1,1 @@
-export { insertJournalEntry, getJournalEntry, getJournalEntryByKey, setJournalPosting, listJournalEntries, type JournalEntryRow, type NewJournalEntryRow } from './journal.js';
+export { insertJournalEntries, getJournalEntry, getJournalEntryByKey, setJournalPosting, listJournalEntries, type JournalEntryRow, type NewJournalEntryRow } from './journal.js';

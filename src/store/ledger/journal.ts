@@ -7,10 +7,14 @@ export type JournalEntryRow = Selectable<JournalEntriesTable>;
 /** A journal entry to record. */
 export type NewJournalEntryRow = Insertable<JournalEntriesTable>;
 
-/** Records an entry once per key; false when an entry with that key exists already (a repeat of the same event). */
-export async function insertJournalEntry(db: Db, row: NewJournalEntryRow): Promise<boolean> {
-  const inserted = await db.insertInto('journal_entries').values(row).onConflict((oc) => oc.column('key').doNothing()).returning('id').executeTakeFirst();
-  return inserted !== undefined;
+/** Records entries once per key, 100 rows per statement; answers the keys inserted (an entry whose key exists already is a repeat of the same event). */
+export async function insertJournalEntries(db: Db, rows: readonly NewJournalEntryRow[]): Promise<Set<string>> {
+  const inserted = new Set<string>();
+  for (let start = 0; start < rows.length; start += 100) {
+    const keys = await db.insertInto('journal_entries').values(rows.slice(start, start + 100)).onConflict((oc) => oc.column('key').doNothing()).returning('key').execute();
+    for (const { key } of keys) inserted.add(key);
+  }
+  return inserted;
 }
 
 /** One entry. */
