@@ -74,6 +74,7 @@ beforeAll(async () => {
       // The orders poller would import the missed order by itself within 30 s: here only reconciliation may find it.
       const connections = config['connections'] as unknown as { id: string; settings: Record<string, unknown> }[];
       connections.find((c) => c.id === 'shop-main')!.settings['pollIntervalMs'] = 3_600_000;
+      config['reconciliation'] = { every: '1s' };
     },
   });
   ({ sandbox, api } = env);
@@ -152,6 +153,11 @@ describe('reconciliation of orders and payments', () => {
     const again = await runReconciliation(['orders']);
     expect(again.drift).toEqual([]);
   }, 120_000);
+
+  it('runs by itself on the configured schedule', async () => {
+    const scheduled = await waitFor(async () => ((await api('GET', '/v1/reconciliation/runs?limit=100')).body['data'] as { id: string; trigger: string; scope: string[] }[]).find((r) => r.trigger === 'schedule'), { timeoutMs: 10_000, what: 'a scheduled run' });
+    expect(scheduled!.scope).toEqual(['orders', 'inventory', 'catalog', 'payments', 'journal']);
+  });
 
   it('answers 422 for an unknown scope', async () => {
     expect((await api('POST', '/v1/reconciliation/runs', { scope: ['everything'] })).status).toBe(422);

@@ -436,6 +436,8 @@ export interface ReconciliationRunsTable {
 export interface ReconciliationDriftTable {
   id: string;
   run_id: string;
+  /** The scope whose check found it (orders, inventory, catalog, payments, journal). */
+  scope: string;
   kind: string;
   entity: string;
   /** JSON array of system names (hub, connection ids). */
@@ -449,7 +451,7 @@ export interface ReconciliationDriftTable {
   correction: string | null;
   /** JSON: what the correction needs. */
   detail: string | null;
-  /** open | resolved | dismissed | failed */
+  /** open | resolved | dismissed | failed | superseded (found again by a later run, which carries it) */
   status: string;
   resolution: string | null;
   resolved_by: string | null;

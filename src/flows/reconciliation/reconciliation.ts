@@ -9,6 +9,8 @@ import {
   insertDrift,
   insertReconciliationRun,
   listDriftByStatus,
+  listEarlierOpenDrift,
+  findOpenDrift,
   listReconciliationRuns,
   listRunDrift,
   settleDrift,
@@ -72,9 +74,9 @@ export function createReconciliation(deps: ReconciliationDeps): Reconciliation {
   const autoCorrect = new Set(deps.autoCorrect ?? []);
   const correctionNamed = new Map(deps.corrections.map((c) => [c.name, c]));
 
-  async function runChecks(scope: readonly ReconciliationScope[], window: { from: number; to: number }, signal: AbortSignal): Promise<{ summaries: CheckSummary[]; found: Drift[] }> {
+  async function runChecks(scope: readonly ReconciliationScope[], window: { from: number; to: number }, signal: AbortSignal): Promise<{ summaries: CheckSummary[]; found: (Drift & { scope: ReconciliationScope })[] }> {
     const summaries: CheckSummary[] = [];
-    const found = new Map<string, Drift>();
+    const found = new Map<string, Drift & { scope: ReconciliationScope }>();
     for (const wanted of scope) {
       const checks = deps.checks.filter((c) => c.scope === wanted);
       if (checks.length === 0) summaries.push({ name: wanted, scope: wanted, drift: 0, ms: 0, note: 'no configured connection offers this comparison' });
@@ -82,7 +84,7 @@ export function createReconciliation(deps: ReconciliationDeps): Reconciliation {
         const started = performance.now();
         try {
           const drift = await check.run(window, signal);
-          for (const d of drift) found.set(`${d.kind}|${d.entity}`, d);
+          for (const d of drift) found.set(`${d.kind}|${d.entity}`, { ...d, scope: check.scope });
           summaries.push({ name: check.name, scope: check.scope, drift: drift.length, ms: Math.round(performance.now() - started) });
         } catch (error) {
           const { code, message } = describeError(error);
@@ -91,6 +93,18 @@ export function createReconciliation(deps: ReconciliationDeps): Reconciliation {
       }
     }
     return { summaries, found: [...found.values()] };
+  }
+
+  /**
+   * Open drift of earlier runs in the scopes this run compared completely: what it found again is
+   * superseded by its own drift (one open drift per disagreement), what it no longer finds was put
+   * right meanwhile (by another correction, a late webhook or a person) and is closed as such.
+   */
+  async function settleEarlierDrift(tx: HandlerTransaction, runId: string, scopes: readonly ReconciliationScope[], foundNow: ReadonlySet<string>): Promise<void> {
+    for (const earlier of await listEarlierOpenDrift(tx.db, scopes, runId)) {
+      const again = foundNow.has(`${earlier.kind}|${earlier.entity}`);
+      await settleDrift(tx.db, earlier.id, { status: again ? 'superseded' : 'resolved', resolution: again ? `found again by run ${runId}` : `no longer found by run ${runId}`, resolved_by: 'reconciliation', resolved_at: tx.now });
+    }
   }
 
   const run = handlerFor(reconciliationRun, async (ctx) => {
@@ -105,6 +119,7 @@ export function createReconciliation(deps: ReconciliationDeps): Reconciliation {
       const rows = found.map((d) => ({
         id: deps.newId('drift'),
         run_id: runId,
+        scope: d.scope,
         kind: d.kind,
         entity: d.entity,
         systems: JSON.stringify(d.systems),
@@ -120,6 +135,7 @@ export function createReconciliation(deps: ReconciliationDeps): Reconciliation {
         created_at: tx.now,
       }));
       await insertDrift(tx.db, rows);
+      await settleEarlierDrift(tx, runId, scope.filter((s) => !failed.some((f) => f.scope === s)), new Set(rows.map((r) => `${r.kind}|${r.entity}`)));
       for (const r of rows) {
         if (r.correction !== null && autoCorrect.has(r.correction)) tx.emit(reconciliationCorrect, { driftId: r.id }, { subject: r.entity });
       }
@@ -156,6 +172,19 @@ export function createReconciliation(deps: ReconciliationDeps): Reconciliation {
       if (!retryable && code !== 'drift_already_resolved') await settle('failed', `${code}: ${message}`).catch(() => undefined);
       throw error;
     }
+    return driftView((await getDrift(db, row.id))!);
+  }
+
+  /** A drift a later run found again is resolved through the newest open drift about the same disagreement, and both are closed. */
+  async function resolveSuperseded(row: DriftRow, request: ResolveRequest): Promise<DriftView> {
+    const current = await findOpenDrift(db, row.kind, row.entity);
+    if (!current) throw permanentError('drift_already_resolved', `drift ${row.id} was found again by a later run whose drift is resolved`, 409);
+    const resolved = await apply(current, request, AbortSignal.timeout(120_000));
+    await inOutboxTransaction(deps.store, { origin: { source: 'reconciliation', correlationId: row.run_id }, now: deps.clock.now(), newId: deps.newId }, async (tx) => {
+      const resolution = `resolved as drift ${current.id}: ${resolved.resolution ?? ''}`;
+      await settleDrift(tx.db, row.id, { status: resolved.status, resolution, resolved_by: request.actor.name, resolved_at: tx.now }, ['superseded']);
+      await appendAudit(tx.db, [auditEntry({ at: tx.now, actor: request.actor, action: `reconciliation.drift.${request.action}`, resourceType: 'drift', resourceId: row.id, before: { kind: row.kind, entity: row.entity, status: row.status }, after: { status: resolved.status, resolution, note: request.note } })]);
+    });
     return driftView((await getDrift(db, row.id))!);
   }
 
@@ -213,7 +242,8 @@ export function createReconciliation(deps: ReconciliationDeps): Reconciliation {
     async resolve(driftId, request) {
       const row = await getDrift(db, driftId);
       if (!row) throw permanentError('unknown_drift', `drift ${driftId} does not exist`, 404);
-      if (row.status === 'resolved' || row.status === 'dismissed') throw permanentError('drift_already_resolved', `drift ${driftId} is ${row.status}`, 409);
+      if (row.status === 'superseded') return resolveSuperseded(row, request);
+      if (row.status !== 'open' && row.status !== 'failed') throw permanentError('drift_already_resolved', `drift ${driftId} is ${row.status}`, 409);
       return apply(row, request, AbortSignal.timeout(120_000));
     },
   };

@@ -17,6 +17,7 @@ export interface CheckSummary {
 export interface DriftView {
   id: string;
   runId: string;
+  scope: ReconciliationScope;
   kind: string;
   entity: string;
   systems: string[];
@@ -24,7 +25,7 @@ export interface DriftView {
   actual: unknown;
   severity: DriftSeverity;
   correction: string | null;
-  status: 'open' | 'resolved' | 'dismissed' | 'failed';
+  status: 'open' | 'resolved' | 'dismissed' | 'failed' | 'superseded';
   resolution: string | null;
   resolvedBy: string | null;
   resolvedAt: string | null;
@@ -73,6 +74,7 @@ export function driftView(row: DriftRow): DriftView {
   return {
     id: row.id,
     runId: row.run_id,
+    scope: row.scope as ReconciliationScope,
     kind: row.kind,
     entity: row.entity,
     systems: JSON.parse(row.systems) as string[],

@@ -21,6 +21,7 @@ export const ReconciliationRunRequest = z.object({
 export const DriftResponse = z.object({
   id: z.string(),
   runId: z.string(),
+  scope: ReconciliationScope,
   kind: z.string(),
   entity: z.string(),
   systems: z.array(z.string()),
@@ -28,7 +29,7 @@ export const DriftResponse = z.object({
   actual: z.unknown(),
   severity: z.enum(['info', 'warning', 'critical']),
   correction: z.string().nullable(),
-  status: z.enum(['open', 'resolved', 'dismissed', 'failed']),
+  status: z.enum(['open', 'resolved', 'dismissed', 'failed', 'superseded']),
   resolution: z.string().nullable(),
   resolvedBy: z.string().nullable(),
   resolvedAt: z.string().nullable(),

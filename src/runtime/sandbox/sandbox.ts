@@ -98,6 +98,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         fxGainLoss: `Exchange Gain/Loss - ${erpnext.abbr}`,
       },
     },
+    // A reconciliation run over every scope each hour; corrections wait for approval in the API.
+    reconciliation: { every: '1h' },
     inventory: {
       locations: [{ id: 'wh-main', name: 'Main warehouse (3PL)', safetyStock: 2 }],
       channels: [{ connection: 'shop-main', sources: ['shop-main', 'web-store'], locations: ['wh-main'] }],

@@ -23,6 +23,7 @@ export function reconciliationMigration(): Migration {
       await db.schema.createTable('reconciliation_drift')
         .addColumn('id', 'text', (c) => c.primaryKey())
         .addColumn('run_id', 'text', (c) => c.notNull())
+        .addColumn('scope', 'text', (c) => c.notNull())
         .addColumn('kind', 'text', (c) => c.notNull())
         .addColumn('entity', 'text', (c) => c.notNull())
         .addColumn('systems', 'text', (c) => c.notNull())
@@ -38,7 +39,7 @@ export function reconciliationMigration(): Migration {
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('reconciliation_drift_run').on('reconciliation_drift').columns(['run_id', 'id']).execute();
-      await db.schema.createIndex('reconciliation_drift_status').on('reconciliation_drift').columns(['status', 'created_at']).execute();
+      await db.schema.createIndex('reconciliation_drift_status').on('reconciliation_drift').columns(['status', 'scope']).execute();
     },
   };
 }

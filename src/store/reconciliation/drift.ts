@@ -31,8 +31,19 @@ export async function listDriftByStatus(db: Db, status: string, page: { limit: n
   return query.orderBy('id').limit(page.limit).execute();
 }
 
-/** Moves an open (or failed) drift to its outcome; false when it was resolved meanwhile. */
-export async function settleDrift(db: Db, id: string, outcome: { status: string; resolution: string; resolved_by: string; resolved_at: number }): Promise<boolean> {
-  const result = await db.updateTable('reconciliation_drift').set(outcome).where('id', '=', id).where('status', 'in', ['open', 'failed']).executeTakeFirst();
+/** Moves an open, failed (or, given `from`, superseded) drift to its outcome; false when it was resolved meanwhile. */
+export async function settleDrift(db: Db, id: string, outcome: { status: string; resolution: string; resolved_by: string; resolved_at: number }, from: readonly string[] = ['open', 'failed']): Promise<boolean> {
+  const result = await db.updateTable('reconciliation_drift').set(outcome).where('id', '=', id).where('status', 'in', [...from]).executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
+}
+
+/** Drift still open (or failed) that runs before `runId` found in these scopes. */
+export async function listEarlierOpenDrift(db: Db, scopes: readonly string[], runId: string): Promise<Pick<DriftRow, 'id' | 'kind' | 'entity'>[]> {
+  if (scopes.length === 0) return [];
+  return db.selectFrom('reconciliation_drift').select(['id', 'kind', 'entity']).where('status', 'in', ['open', 'failed']).where('scope', 'in', [...scopes]).where('run_id', '!=', runId).execute();
+}
+
+/** The newest drift still open (or failed) about this disagreement, if any. */
+export async function findOpenDrift(db: Db, kind: string, entity: string): Promise<DriftRow | undefined> {
+  return db.selectFrom('reconciliation_drift').selectAll().where('kind', '=', kind).where('entity', '=', entity).where('status', 'in', ['open', 'failed']).orderBy('id', 'desc').limit(1).executeTakeFirst();
 }
