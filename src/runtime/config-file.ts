@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { CatalogConfig, InventoryConfig, LedgerConfig, OrderToCashConfig, PostingConfig, ReconciliationConfig } from '../flows/index.js';
+import { CatalogConfig, InventoryConfig, LedgerConfig, OrderToCashConfig, PostingConfig, ReconciliationConfig, SettlementConfig } from '../flows/index.js';
 
 const connectionId = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const secretReference = z
@@ -28,6 +28,8 @@ export const HubConfig = z
     finance: PostingConfig.optional(),
     catalog: CatalogConfig.prefault({}),
     reconciliation: ReconciliationConfig.prefault({}),
+    /** Settlement matching tolerance and how long captured money may take to reach a payout. */
+    settlement: SettlementConfig.prefault({}),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();

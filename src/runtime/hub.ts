@@ -3,7 +3,6 @@ import { newId, systemClock, type Clock } from '../model/index.js';
 import { createCatalog, createLedger, providerBookkeeping, orderBookkeeping, payoutBookkeeping, type Ledger, type PostingConfig, createInboundRecorder, createInventory, createOrderIntake, createOrderToCash, createWebhookReceiver, interpretInbound, withSubscriptions, type Catalog, type CatalogConfig, type Inventory, type InventoryConfig, type OrderIntake, type OrderToCash, type OrderToCashConfig, createSync, type Sync } from '../flows/index.js';
 import type { ErpnextClient, WarehouseSettings } from '../connectors/index.js';
 import { erpnextLedgerPortOf } from './ledger-ports/erpnext.js';
-import { payoutLinesFromConnections } from './ledger-ports/payout-lines.js';
 import { createSettlement, type Settlement } from '../flows/index.js';
 import { settlementSourcesFromConnections } from './settlement-sources/index.js';
 import { inventoryPortsFromConnections, skuResolverFor, type ChannelStock } from './inventory-ports/index.js';
@@ -73,9 +72,9 @@ function connectionLocations(connections: Connections) {
 
 /** The message handlers every hub runs, with published events fanned out to event subscriptions. */
 export function coreHandlers(deps: { store: Store; clock: Clock; connections: Connections; intake: OrderIntake; orderToCash: OrderToCash; inventory: Inventory; catalog?: Catalog | undefined; sync?: Sync | undefined; ledger?: Ledger | undefined; posting?: PostingConfig | undefined; settlement?: Settlement | undefined }): HandlerRegistration[] {
-  const bookkeeping = deps.ledger && deps.posting ? [providerBookkeeping({ config: deps.posting, ledger: deps.ledger, payoutLines: payoutLinesFromConnections(deps.connections) })] : [];
+  const bookkeeping = deps.ledger && deps.posting ? [providerBookkeeping({ config: deps.posting, ledger: deps.ledger, payoutLines: deps.settlement ? settlementSourcesFromConnections(deps.connections) : undefined })] : [];
   const catalog = deps.catalog ? { handlers: deps.catalog.handlers, sinks: [deps.catalog.sink] } : { handlers: [], sinks: [] };
-  return withSubscriptions([...deps.orderToCash.handlers, ...catalog.handlers, ...(deps.sync?.handlers ?? []), ...(deps.ledger?.handlers ?? []), ...(deps.settlement?.handlers ?? []), orderBookkeeping({ store: deps.store, config: deps.posting, ledger: deps.ledger }), payoutBookkeeping({ store: deps.store, config: deps.posting, ledger: deps.ledger, sources: payoutLinesFromConnections(deps.connections) }), interpretInbound({ ...deps, newId, sinks: [deps.inventory.sink, ...catalog.sinks, ...bookkeeping, ...(deps.settlement ? [deps.settlement.sink] : [])] })], deps);
+  return withSubscriptions([...deps.orderToCash.handlers, ...catalog.handlers, ...(deps.sync?.handlers ?? []), ...(deps.ledger?.handlers ?? []), ...(deps.settlement?.handlers ?? []), orderBookkeeping({ store: deps.store, config: deps.posting, ledger: deps.ledger }), payoutBookkeeping({ store: deps.store, config: deps.posting, ledger: deps.ledger }), interpretInbound({ ...deps, newId, sinks: [deps.inventory.sink, ...catalog.sinks, ...bookkeeping, ...(deps.settlement ? [deps.settlement.sink] : [])] })], deps);
 }
 
 /** Starts the hub: store, migrations, dispatcher and HTTP gateway. */
@@ -108,8 +107,8 @@ export async function startHub(
   const catalog = catalogFor({ store, clock, connections, config: config.catalog });
   const sync = syncFor({ store, clock, connections, inventory, catalog, catalogConfig: config.catalog });
   const ledger = ledgerFor({ store, clock, connections, erp: config.ledger.erp ?? config.orderToCash.erp });
-  const reconciliation = reconciliationFor({ store, clock, newId, connections, config, erp: orderPortsFromConnections(connections, config.orderToCash).erp, orderToCash, inventory });
-  const settlement = createSettlement({ store, clock, newId, sources: settlementSourcesFromConnections(connections), ledger });
+  const settlement = createSettlement({ store, clock, newId, sources: settlementSourcesFromConnections(connections), ledger, tolerance: config.settlement.tolerance });
+  const reconciliation = reconciliationFor({ store, clock, newId, connections, config, erp: orderPortsFromConnections(connections, config.orderToCash).erp, orderToCash, inventory, settlement });
   const dispatcher = createDispatcher({
     store,
     handlers: [...(options.handlers ?? coreHandlers({ store, clock, connections, intake, orderToCash, inventory, catalog, sync, ledger, posting: config.finance, settlement })), ...reconciliation.handlers],

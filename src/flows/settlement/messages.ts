@@ -6,7 +6,12 @@ export const settlementFetch = defineMessageType({
   type: 'settlement.fetch',
   lane: 'standard',
   schemaVersion: 1,
-  data: z.object({ payoutId: z.string().min(1) }),
+  data: z.object({
+    payoutId: z.string().min(1),
+    /** The inbound event that reported the payout, and its source event ids: the payout's journal entry carries them. */
+    causationId: z.string().min(1).optional(),
+    sourceEvents: z.array(z.string().min(1)).optional(),
+  }),
   retry: { maxAttempts: 30, maxDelayMs: 600_000 },
 });
 

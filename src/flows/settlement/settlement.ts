@@ -15,12 +15,13 @@ import {
 } from '../../store/index.js';
 import type { InboundSink } from '../inbound/index.js';
 import type { Ledger } from '../ledger/index.js';
+import { payoutPosting } from '../finance/index.js';
 import { gatherSettlementFacts } from './facts.js';
 import { lineOf, lineRows } from './line-rows.js';
 import { matchSettlementLines, type LineMatch } from './match.js';
 import { explainPayout, listPayoutViews, listUnmatchedViews, type PayoutExplanation, type PayoutView, type UnmatchedView } from './views.js';
 import { settlementFetch, settlementMatch, settlementOrderingKey } from './messages.js';
-import type { SettlementSources } from './ports.js';
+import type { FetchedPayout, SettlementSources } from './ports.js';
 
 type PayoutEvent = Extract<ParsedInboundEvent, { kind: 'payout' }>;
 
@@ -48,6 +49,14 @@ export interface Settlement {
   explain(id: string): Promise<PayoutExplanation | undefined>;
   /** The lines waiting for a match, oldest first, with their reasons. */
   unmatched(filter: { connectionId?: string | undefined; after?: { firstSeenAt: number; payoutId: string; lineId: string } | undefined; limit: number }): Promise<(UnmatchedView & { position: { firstSeenAt: number; payoutId: string; lineId: string } })[]>;
+  /** Records a payout read back from its provider (e.g. one whose webhook was missed) with all its lines, matches them, and asks for its booking. */
+  recordFetched(tx: HandlerTransaction, connectionId: string, fetched: FetchedPayout, trace: { correlationId: string; causationId: string }): Promise<{ payoutId: string; created: boolean }>;
+}
+
+/** Trace of the event behind a payout, carried to its journal entry. */
+interface PayoutTrace {
+  causationId: string;
+  sourceEvents: string[];
 }
 
 /** Unmatched lines re-tried per message. */
@@ -95,6 +104,23 @@ export function createSettlement(deps: SettlementDeps): Settlement {
     await matchPayout(tx.db, payout, tx.now);
   }
 
+  /**
+   * Stores a payout's fetched lines and, when the payout is paid or in transit, asks finance to book it
+   * from them: the lines are read from the provider once, here, and the booking uses the stored ones.
+   */
+  async function storeFetched(tx: HandlerTransaction, payout: PayoutRow, fetched: FetchedPayout, trace: PayoutTrace): Promise<void> {
+    const violations = fetched.violations.length > 0 ? fetched.violations : validatePayout(fetched.payout);
+    await storeLines(tx, payout, fetched.payout.lines, violations, 'fetched', fetched.related);
+    queueRematch(tx, payout.connection_id);
+    const current = (await getPayout(tx.db, payout.id)) ?? payout;
+    if (current.status !== 'paid' && current.status !== 'in_transit') return;
+    tx.emit(
+      payoutPosting,
+      { connectionId: current.connection_id, payout: payoutOfRow(current), causationId: trace.causationId, sourceEvents: trace.sourceEvents },
+      { subject: current.reference },
+    );
+  }
+
   const fetch = handlerFor(settlementFetch, async (ctx) => {
     const payout = await getPayout(deps.store.db, ctx.message.data.payoutId);
     if (!payout) throw permanentError('unknown_payout', `payout ${ctx.message.data.payoutId} does not exist`);
@@ -105,12 +131,9 @@ export function createSettlement(deps: SettlementDeps): Settlement {
       return;
     }
     const fetched = await source.fetch(payout.reference, ctx.signal);
+    const { causationId, sourceEvents } = ctx.message.data;
     // An inconsistent payout is kept with what is wrong with it, never dropped.
-    const violations = fetched.violations.length > 0 ? fetched.violations : validatePayout(fetched.payout);
-    await ctx.commit(async (tx) => {
-      await storeLines(tx, payout, fetched.payout.lines, violations, 'fetched', fetched.related);
-      queueRematch(tx, payout.connection_id);
-    });
+    await ctx.commit((tx) => storeFetched(tx, payout, fetched, { causationId: causationId ?? ctx.message.id, sourceEvents: sourceEvents ?? [] }));
   });
 
   const rematch = handlerFor(settlementMatch, async (ctx) => {
@@ -147,7 +170,8 @@ export function createSettlement(deps: SettlementDeps): Settlement {
       if (payout.lines.length > 0) {
         await storeLines(tx, stored, payout.lines, validatePayout(payout), 'reported');
       } else if (created || stored.lines_state === 'missing') {
-        tx.emit(settlementFetch, { payoutId: stored.id }, { subject: payout.reference, orderingKey: settlementOrderingKey(source.connection.id) });
+        const trace = { causationId: source.inboxId, sourceEvents: [`${source.connection.id}:${source.inboxId}`] };
+        tx.emit(settlementFetch, { payoutId: stored.id, ...trace }, { subject: payout.reference, orderingKey: settlementOrderingKey(source.connection.id) });
       }
       if (created) queueRematch(tx, source.connection.id);
     },
@@ -159,6 +183,26 @@ export function createSettlement(deps: SettlementDeps): Settlement {
     list: (filter) => listPayoutViews(deps.store.db, filter),
     explain: (id) => explainPayout(deps.store.db, deps.ledger, id),
     unmatched: (filter) => listUnmatchedViews(deps.store.db, filter),
+    async recordFetched(tx, connectionId, fetched, trace) {
+      const row = { ...payoutRow(deps.newId('po'), connectionId, fetched.payout, trace.correlationId, tx.now), lines_state: 'missing' };
+      const { payout: stored, created } = await upsertPayout(tx.db, row);
+      await storeFetched(tx, stored, fetched, { causationId: trace.causationId, sourceEvents: [] });
+      return { payoutId: stored.id, created };
+    },
+  };
+}
+
+/** A stored payout as finance books it (its lines are read from the store). */
+function payoutOfRow(row: PayoutRow): Payout {
+  return {
+    id: row.reference,
+    provider: row.provider,
+    reference: row.reference,
+    currency: row.currency,
+    amount: Number(row.amount),
+    status: row.status as Payout['status'],
+    ...(row.arrival_date !== null ? { arrivalDate: row.arrival_date } : {}),
+    lines: [],
   };
 }
 

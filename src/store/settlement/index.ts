@@ -1,6 +1,7 @@
 export {
   upsertPayout,
   getPayout,
+  getPayoutByReference,
   findPayoutsByReference,
   setPayoutLinesState,
   listPayouts,
@@ -17,3 +18,4 @@ export {
   type NewSettlementMatchRow,
 } from './payouts.js';
 export { findOrdersByReferences, findSettlementOrders, findPaymentSteps, findOrderPaymentSteps, findPaymentEvents, findJournalEntriesByKey, type SettlementOrderRow, type PaymentStepRow } from './facts.js';
+export { listHubCaptures, settledReferences, type HubCaptureRow } from './captures.js';

@@ -33,6 +33,11 @@ export async function getPayout(db: Db, id: string): Promise<PayoutRow | undefin
   return db.selectFrom('payouts').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** A connection's payout by its provider reference. */
+export async function getPayoutByReference(db: Db, connectionId: string, reference: string): Promise<PayoutRow | undefined> {
+  return db.selectFrom('payouts').selectAll().where('connection_id', '=', connectionId).where('reference', '=', reference).executeTakeFirst();
+}
+
 /** Payouts with a provider reference (one per connection). */
 export async function findPayoutsByReference(db: Db, reference: string): Promise<PayoutRow[]> {
   return db.selectFrom('payouts').selectAll().where('reference', '=', reference).orderBy('created_at').execute();
