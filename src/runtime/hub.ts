@@ -72,7 +72,7 @@ function connectionLocations(connections: Connections) {
 
 /** The message handlers every hub runs, with published events fanned out to event subscriptions. */
 export function coreHandlers(deps: { store: Store; clock: Clock; connections: Connections; intake: OrderIntake; orderToCash: OrderToCash; inventory: Inventory; catalog?: Catalog | undefined; sync?: Sync | undefined; ledger?: Ledger | undefined; posting?: PostingConfig | undefined; settlement?: Settlement | undefined }): HandlerRegistration[] {
-  const bookkeeping = deps.ledger && deps.posting ? [providerBookkeeping({ config: deps.posting, ledger: deps.ledger, payoutLines: deps.settlement ? settlementSourcesFromConnections(deps.connections) : undefined })] : [];
+  const bookkeeping = deps.ledger && deps.posting ? [providerBookkeeping({ config: deps.posting, ledger: deps.ledger, fetchesPayoutLines: deps.settlement ? (id) => settlementSourcesFromConnections(deps.connections)(id) !== undefined : undefined })] : [];
   const catalog = deps.catalog ? { handlers: deps.catalog.handlers, sinks: [deps.catalog.sink] } : { handlers: [], sinks: [] };
   return withSubscriptions([...deps.orderToCash.handlers, ...catalog.handlers, ...(deps.sync?.handlers ?? []), ...(deps.ledger?.handlers ?? []), ...(deps.settlement?.handlers ?? []), orderBookkeeping({ store: deps.store, config: deps.posting, ledger: deps.ledger }), payoutBookkeeping({ store: deps.store, config: deps.posting, ledger: deps.ledger }), interpretInbound({ ...deps, newId, sinks: [deps.inventory.sink, ...catalog.sinks, ...bookkeeping, ...(deps.settlement ? [deps.settlement.sink] : [])] })], deps);
 }

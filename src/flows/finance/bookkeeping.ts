@@ -7,7 +7,7 @@ import type { Ledger } from '../ledger/index.js';
 import type { PostingConfig } from './config.js';
 import { draftOf } from './draft.js';
 import { payoutPosting } from './messages.js';
-import type { PayoutLinesSources } from './payout-bookkeeping.js';
+import type { FetchesPayoutLines } from './payout-bookkeeping.js';
 import { postChargeback, postChargebackReversal } from './payments.js';
 import { postPayout } from './payout.js';
 
@@ -44,7 +44,7 @@ async function orderOfMovement(tx: HandlerTransaction, ledger: Pick<Ledger, 'byK
  * customer); a capture's webhook only ties its charge to its payment for later disputes. Pending,
  * failed and cancelled movements book nothing.
  */
-export function providerBookkeeping(deps: { config: PostingConfig; ledger: Pick<Ledger, 'record' | 'byKey'>; payoutLines?: PayoutLinesSources | undefined }): InboundSink {
+export function providerBookkeeping(deps: { config: PostingConfig; ledger: Pick<Ledger, 'record' | 'byKey'>; fetchesPayoutLines?: FetchesPayoutLines | undefined }): InboundSink {
   return {
     kinds: ['payout', 'payment'],
     async apply(tx, event, source) {
@@ -52,7 +52,7 @@ export function providerBookkeeping(deps: { config: PostingConfig; ledger: Pick<
       if (event.kind === 'payout') {
         const { payout } = event as PayoutEvent;
         if (payout.status !== 'paid' && payout.status !== 'in_transit') return;
-        if (payout.lines.length === 0 && deps.payoutLines?.(source.connection.id)) {
+        if (payout.lines.length === 0 && deps.fetchesPayoutLines?.(source.connection.id)) {
           // Its fees are on lines the webhook did not carry: read them first, then book (once per payout).
           if (await deps.ledger.byKey(tx.db, `payout:${payout.provider}:${payout.reference}`)) return;
           tx.emit(payoutPosting, { connectionId: source.connection.id, payout, causationId: trace.causationId, sourceEvents: trace.sourceEvents }, { subject: payout.reference });

@@ -12,4 +12,4 @@ export { orderBookkeeping } from './order-bookkeeping.js';
 export { orderPosting, orderPostingDelivery, payoutPosting, OrderPostingData, SalePosting, CapturePosting, RefundPosting, PaymentReturnPosting } from './messages.js';
 export { orderPostings, invoicedOrder, withParty, splitByCreditNote, postPaymentReturn, type OrderPosting, type PaymentReturnEvent } from './order-postings.js';
 export { draftOf } from './draft.js';
-export { payoutBookkeeping, type PayoutLinesSource, type PayoutLinesSources } from './payout-bookkeeping.js';
+export { payoutBookkeeping, type FetchesPayoutLines } from './payout-bookkeeping.js';

@@ -7,11 +7,8 @@ import { draftOf } from './draft.js';
 import { payoutPosting } from './messages.js';
 import { postPayout } from './payout.js';
 
-/** A connection whose payouts' settlement lines the settlement flow fetches and stores (its settlement source). */
-export type PayoutLinesSource = object;
-
-/** The payout lines source of a connection, when it has one: its payouts are booked from the lines the settlement flow stored. */
-export type PayoutLinesSources = (connectionId: string) => PayoutLinesSource | undefined;
+/** Whether the settlement flow fetches and stores a connection's payout lines: its payouts are then booked from the stored lines. */
+export type FetchesPayoutLines = (connectionId: string) => boolean;
 
 const lineOfRow = (row: SettlementLineRow): SettlementLine => ({
   id: row.line_id,
