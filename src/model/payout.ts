@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CurrencyCode } from './currency.js';
-import { MinorUnits } from './money.js';
+import { DecimalString } from './decimal.js';
+import { MinorUnits, Money } from './money.js';
 import { Identifier, IsoDate } from './primitives.js';
 import { issuesToViolations, type Violation } from './violation.js';
 
@@ -17,6 +18,10 @@ export const SettlementLine = z.object({
   fee: MinorUnits,
   net: MinorUnits,
   currency: CurrencyCode,
+  /** The charge or refund in its own (presentment) currency, when the provider converted it to `currency`. */
+  original: Money.optional(),
+  /** Units of `currency` per one unit of the original currency that the provider converted at, a decimal string. */
+  exchangeRate: DecimalString.optional(),
 });
 
 /** One line of a settlement report. */

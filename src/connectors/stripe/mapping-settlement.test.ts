@@ -84,4 +84,29 @@ describe('balance transactions as settlement lines', () => {
   it('a line without a source is referenced by the transaction itself', () => {
     expect(balanceTransactionToSettlementLine(txn({ id: 'txn_fee', type: 'stripe_fee', amount: -200, fee: 0, net: -200, source: null }))).toMatchObject({ kind: 'fee', reference: 'txn_fee', net: -200 });
   });
+
+  it('a converted transaction keeps the source’s own amount and currency, and Stripe’s exchange rate as an exact decimal string', () => {
+    const charge = fixture('charge', { id: 'ch_eur', currency: 'eur', amount: 10000, amount_captured: 9000, captured: true, metadata: { order_id: '1001' } });
+    // Read from the wire text with JSON.parse, as the client does: the JSON number becomes the same decimal text again.
+    const wire = JSON.parse(JSON.stringify(txn({ id: 'txn_eur', amount: 9758, fee: 313, net: 9445, source: charge })).replace('"exchange_rate":null', '"exchange_rate":1.0842')) as unknown;
+    expect(balanceTransactionToSettlementLine(wire)).toEqual({
+      id: 'txn_eur',
+      kind: 'charge',
+      reference: 'ch_eur',
+      orderReference: '1001',
+      gross: 9758,
+      fee: 313,
+      net: 9445,
+      currency: 'USD',
+      original: { amount: 9000, currency: 'EUR' },
+      exchangeRate: '1.0842',
+    });
+    const refund = fixture('refund', { id: 're_yen', currency: 'jpy', amount: 5000 });
+    const tiny = JSON.parse(JSON.stringify(txn({ id: 'txn_re', type: 'refund', amount: -33, fee: 0, net: -33, source: refund })).replace('"exchange_rate":null', '"exchange_rate":6.6e-7')) as unknown;
+    expect(balanceTransactionToSettlementLine(tiny)).toMatchObject({ kind: 'refund', gross: -33, original: { amount: -5000, currency: 'JPY' }, exchangeRate: '0.00000066' });
+    const unexpanded = balanceTransactionToSettlementLine(txn({ id: 'txn_x', amount: 9758, fee: 313, net: 9445, exchange_rate: '1.0842', source: 'ch_eur' }));
+    expect(unexpanded).toMatchObject({ exchangeRate: '1.0842' });
+    expect(unexpanded.original).toBeUndefined();
+    expect(SettlementLine.safeParse(balanceTransactionToSettlementLine(wire)).success).toBe(true);
+  });
 });

@@ -1,5 +1,5 @@
-import type { Payout, SettlementLine } from '../../model/index.js';
-import { stripeAmountToMinor, stripeCurrency } from './amounts.js';
+import { rateToString, type Money, type Payout, type SettlementLine } from '../../model/index.js';
+import { stripeAmountToMinor, stripeCurrency, stripeMoney } from './amounts.js';
 import { dateFromEpoch, definedOnly, orderIdOf, parseWire } from './mapping-support.js';
 import { expandableId, StripeBalanceTransaction, StripePayout } from './wire.js';
 
@@ -33,11 +33,33 @@ export function settlementLineKind(type: string, reportingCategory?: string): Li
   return kindsByType[type] ?? 'adjustment';
 }
 
+/** Signs of the source objects whose amount a converted balance transaction moves: a charge adds, a refund or a dispute takes away. */
+const sourceSigns: Readonly<Record<string, 1 | -1>> = { charge: 1, refund: -1, dispute: -1 };
+
+/**
+ * The amount an expanded source moved in its own currency (a charge: what was captured; a refund
+ * or dispute: its amount, negative), when that currency is not the balance transaction's; else undefined.
+ */
+function originalOf(source: StripeBalanceTransaction['source'], currency: string): Money | undefined {
+  if (!source || typeof source === 'string') return undefined;
+  const sign = sourceSigns[source.object ?? ''];
+  const record = source as Record<string, unknown>;
+  const sourceCurrency = record['currency'];
+  const captured = record['amount_captured'];
+  const amount = source.object === 'charge' && typeof captured === 'number' && captured > 0 ? captured : record['amount'];
+  if (sign === undefined || typeof sourceCurrency !== 'string' || typeof amount !== 'number') return undefined;
+  const original = stripeMoney(sign * amount, sourceCurrency);
+  return original.currency === currency ? undefined : original;
+}
+
 /**
  * One balance transaction as a settlement line: gross = amount, fee = fee, net = net (Stripe's own
  * figures, signed, converted to canonical minor units), reference = the source object's id (the
  * transaction's own id when it has no source), orderReference from the source's metadata
- * `order_id` when the source was expanded.
+ * `order_id` when the source was expanded. A transaction Stripe converted from another currency
+ * carries `exchangeRate` (its `exchange_rate` as an exact decimal string: a JSON number is read by
+ * its shortest round-trip form, which is the text Stripe wrote) and, when the source was expanded,
+ * `original` (the charge, refund or dispute amount in its own currency).
  */
 export function balanceTransactionToSettlementLine(value: unknown): SettlementLine {
   const txn = parseWire(StripeBalanceTransaction, value, 'balance_transaction');
@@ -53,6 +75,10 @@ export function balanceTransactionToSettlementLine(value: unknown): SettlementLi
     fee: stripeAmountToMinor(txn.fee, currency),
     net: stripeAmountToMinor(txn.net, currency),
     currency,
+    ...definedOnly({
+      original: txn.exchange_rate == null ? undefined : originalOf(source, currency),
+      exchangeRate: txn.exchange_rate == null ? undefined : rateToString(txn.exchange_rate),
+    }),
   };
 }
 

@@ -144,6 +144,8 @@ export const StripeBalanceTransaction = z.looseObject({
   status: z.string().optional(),
   description: z.string().nullish(),
   fee_details: z.array(StripeFeeDetail).default([]),
+  /** Units of `currency` per one unit of the source's currency when Stripe converted it (a JSON number; a decimal string from a lossless reader). */
+  exchange_rate: z.union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?$/)]).nullish(),
 });
 /** A BalanceTransaction. */
 export type StripeBalanceTransaction = z.output<typeof StripeBalanceTransaction>;

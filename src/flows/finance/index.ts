@@ -7,6 +7,7 @@ export { refundSplit, postRefund, type RefundPart, type RefundEvent } from './re
 export { postCapture, postProcessorFee, postChargeback, postChargebackReversal, postPaymentTransaction } from './payments.js';
 export { postPayout, type PayoutEvent } from './payout.js';
 export { convertMinor, fxDifference, postFxDifference, type FxSettlementEvent } from './fx.js';
+export { fxSettlementEvents, type FxOrder, type FxSettlementContext } from './fx-settlement.js';
 export { providerBookkeeping } from './bookkeeping.js';
 export { orderBookkeeping } from './order-bookkeeping.js';
 export { orderPosting, orderPostingDelivery, payoutPosting, OrderPostingData, SalePosting, CapturePosting, RefundPosting, PaymentReturnPosting } from './messages.js';

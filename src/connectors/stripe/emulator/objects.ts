@@ -299,6 +299,8 @@ export function balanceTransactionObject(fields: {
   reportingCategory: string;
   source: string;
   description: string | null;
+  /** Settlement units per presentment unit (a decimal string) when the amount was converted. */
+  exchangeRate?: string | null;
 }): StripeObject {
   return {
     id: fields.id,
@@ -309,7 +311,7 @@ export function balanceTransactionObject(fields: {
     created: fields.created,
     currency: fields.currency,
     description: fields.description,
-    exchange_rate: null,
+    exchange_rate: fields.exchangeRate ? Number(fields.exchangeRate) : null,
     fee: fields.fee,
     fee_details: fields.fee === 0 ? [] : [{ amount: fields.fee, application: null, currency: fields.currency, description: fields.feeDescription ?? 'Stripe processing fees', type: 'stripe_fee' }],
     net: fields.amount - fields.fee,

@@ -8,6 +8,7 @@ import { apiError, malformedRequest, rateLimited, StripeApiFailure } from './err
 import type { StripeObject } from './objects.js';
 import { newestFirst, registerVendorRoutes, sendFailure, type Behaviour, type RequestRecord } from './routes.js';
 import { StripeState, type StripeFees } from './state.js';
+import type { StripeExchangeSettings } from './exchange.js';
 
 /** Credentials of the emulated Stripe account. */
 export interface StripeCredentials {
@@ -36,6 +37,10 @@ export interface StripeEmulatorOptions {
   payoutDelayMs?: number;
   /** Delivery attempts per webhook while the receiver fails (default 5). */
   webhookAttempts?: number;
+  /** The account's default (settlement) currency (default usd): charges in other currencies settle in it, converted. */
+  settlementCurrency?: string;
+  /** Settlement units per one unit of a presentment currency (decimal strings by currency), over the sandbox's fixed table. */
+  exchangeRates?: Record<string, string>;
 }
 
 /** A running Stripe emulator. */
@@ -58,6 +63,17 @@ const PaymentsRequest = z.object({
   metadata: z.record(z.string(), z.string()).default({}),
   description: z.string().optional(),
 });
+const Rate = z.string().regex(/^\d+(\.\d+)?$/).refine((rate) => /[1-9]/.test(rate), { error: 'an exchange rate is a positive decimal string' });
+const AccountUpdate = z
+  .object({
+    settlementCurrency: z.string().regex(/^[A-Za-z]{3}$/).optional(),
+    exchangeRates: z.record(z.string().regex(/^[A-Za-z]{3}$/), Rate).optional(),
+  })
+  .strict();
+
+/** Lower-cased currency keys, as the state keeps them. */
+const lowerKeys = (rates: Record<string, string>) => Object.fromEntries(Object.entries(rates).map(([currency, rate]) => [currency.toLowerCase(), rate]));
+
 const BehaviourUpdate = z.object({ lostResponses: z.int().min(0).optional(), savedErrors: z.int().min(0).optional(), conflicts: z.int().min(0).optional() }).strict();
 
 function sandboxInvalid(error: z.ZodError): StripeApiFailure {
@@ -68,7 +84,9 @@ function sandboxInvalid(error: z.ZodError): StripeApiFailure {
  * Starts the emulated Stripe API (v1): Bearer secret-key auth, form-encoded bodies in bracket
  * notation, PaymentIntents with test cards (capture, cancel, declines), Refunds, Charges, the Balance
  * and its BalanceTransactions (2.9% + 30 fees), Payouts, Events, Stripe's idempotency, and every
- * change delivered as a signed webhook. Sandbox routes make payouts and disputes happen.
+ * change delivered as a signed webhook. Sandbox routes make payouts and disputes happen. The account
+ * settles in one currency (default usd): a charge, refund or dispute in another currency moves the
+ * balance converted at the sandbox's fixed rates (`exchange_rate` set; `POST /_sandbox/account` changes them).
  */
 export async function startStripeEmulator(options: StripeEmulatorOptions = {}): Promise<RunningStripeEmulator> {
   const now = options.now ?? Date.now;
@@ -98,10 +116,16 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
     sender.send({ url: webhookUrl, headers, body }, event['type'] as string, options.webhookAttempts !== undefined ? { attempts: options.webhookAttempts } : {});
   };
 
+  const initialAccount = AccountUpdate.parse({ settlementCurrency: options.settlementCurrency, exchangeRates: options.exchangeRates });
+  const exchange: StripeExchangeSettings = {
+    settlementCurrency: initialAccount.settlementCurrency?.toLowerCase() ?? 'usd',
+    exchangeRates: lowerKeys(initialAccount.exchangeRates ?? {}),
+  };
   const state = new StripeState({
     now,
     apiVersion,
     fees: { rate: options.fees?.rate ?? '0.029', fixed: options.fees?.fixed ?? 30, dispute: options.fees?.dispute ?? 1500 },
+    exchange,
     publish,
   });
   const timers = new Map<NodeJS.Timeout, () => void>();
@@ -135,6 +159,7 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
       webhookUrl,
       apiVersion,
       behaviour,
+      account: exchange,
       counts: {
         paymentIntents: state.paymentIntents.size,
         charges: state.charges.size,
@@ -235,6 +260,12 @@ export async function startStripeEmulator(options: StripeEmulatorOptions = {}): 
           }
         }
         return { object: 'list', data: intents, has_more: false, url: '/_sandbox/payments' };
+      });
+      app.get('/_sandbox/account', async () => exchange);
+      sandbox('/_sandbox/account', AccountUpdate, (body) => {
+        if (body.settlementCurrency !== undefined) exchange.settlementCurrency = body.settlementCurrency.toLowerCase();
+        if (body.exchangeRates !== undefined) Object.assign(exchange.exchangeRates, lowerKeys(body.exchangeRates));
+        return exchange;
       });
       app.get('/_sandbox/behaviour', async () => behaviour);
       sandbox('/_sandbox/behaviour', BehaviourUpdate, (body) => Object.assign(behaviour, body));

@@ -1,6 +1,7 @@
 import { applyRate, minorToDecimal } from '../../../model/index.js';
 import { stripeAmountToMinor } from '../amounts.js';
 import { invalidRequest, resourceMissing, StripeApiFailure, unexpectedState } from './errors.js';
+import { exchangeRateFor, settleAmount, type StripeExchangeSettings } from './exchange.js';
 import { page, type StripeListPage } from './lists.js';
 import {
   balanceTransactionObject,
@@ -34,6 +35,8 @@ export interface StripeStateOptions {
   now: () => number;
   apiVersion: string;
   fees: StripeFees;
+  /** The settlement currency and exchange rates (read on every movement, so changes apply to later ones). */
+  exchange: StripeExchangeSettings;
   /** Called for every event created (the server signs and delivers it). */
   publish(event: StripeObject): void;
 }
@@ -60,7 +63,7 @@ const display = (amount: number, currency: string) => `${minorToDecimal(stripeAm
 /**
  * The emulated Stripe account: PaymentIntents and their Charges, Refunds, Disputes, Payouts, the
  * balance and its BalanceTransactions (Stripe's fee on every charge), and an Event for every change.
- * Money becomes available at once (no pending period).
+ * Money becomes available at once (no pending period), in the settlement currency (other currencies converted).
  */
 export class StripeState {
   readonly paymentIntents = new Map<string, StripeObject>();
@@ -102,6 +105,12 @@ export class StripeState {
     const txn = balanceTransactionObject({ ...fields, id: stripeId('txn'), created: this.seconds() });
     this.balanceTransactions.push(txn);
     return txn;
+  }
+
+  /** A balance movement of a presentment amount: converted to the settlement currency (with `exchange_rate`) when it differs; the fee is then worked out in the settlement currency. */
+  private presented(amount: number, currency: string, fee: (settled: number) => number, fields: Omit<Parameters<typeof balanceTransactionObject>[0], 'id' | 'created' | 'amount' | 'fee' | 'currency'>): StripeObject {
+    const settled = settleAmount(amount, currency, this.options.exchange);
+    return this.transaction({ ...fields, amount: settled.amount, fee: fee(settled.amount), currency: settled.currency, exchangeRate: settled.exchangeRate });
   }
 
   /** Stripe's processing fee on a charge: rate × amount rounded half up to the unit, plus the fixed fee. */
@@ -153,6 +162,7 @@ export class StripeState {
   }
 
   createPaymentIntent(fields: NewPaymentIntent, context: RequestContext): StripeObject {
+    if (fields.currency !== this.options.exchange.settlementCurrency) exchangeRateFor(fields.currency, this.options.exchange);
     const paymentMethod = fields.paymentMethod === undefined ? null : this.resolvePaymentMethod(fields.paymentMethod);
     const intent = paymentIntentObject({
       id: stripeId('pi'),
@@ -227,10 +237,7 @@ export class StripeState {
   }
 
   private chargeTransaction(chargeId: string, amount: number, intent: StripeObject): StripeObject {
-    return this.transaction({
-      amount,
-      fee: this.processingFee(amount),
-      currency: intent['currency'] as string,
+    return this.presented(amount, intent['currency'] as string, (settled) => this.processingFee(settled), {
       type: 'charge',
       reportingCategory: 'charge',
       source: chargeId,
@@ -311,7 +318,7 @@ export class StripeState {
       throw invalidRequest('amount_too_large', `Refund amount (${display(amount, currency)}) is greater than unrefunded amount on charge (${display(refundable, currency)})`, 'amount');
     }
     const id = stripeId('re');
-    const txn = this.transaction({ amount: -amount, fee: 0, currency, type: 'refund', reportingCategory: 'refund', source: id, description: `REFUND FOR CHARGE (${charge.id})` });
+    const txn = this.presented(-amount, currency, () => 0, { type: 'refund', reportingCategory: 'refund', source: id, description: `REFUND FOR CHARGE (${charge.id})` });
     const refund = refundObject({ id, amount, charge, created: this.seconds(), reason: fields.reason, metadata: fields.metadata, balanceTransaction: txn.id });
     this.refunds.set(id, refund);
     refunds.data.unshift(refund);
@@ -334,11 +341,8 @@ export class StripeState {
     const amount = fields.amount ?? disputable;
     if (amount < 1 || amount > disputable) throw invalidRequest('amount_too_large', `Charge ${chargeId} has ${disputable} left to dispute.`, 'amount');
     const id = stripeId('dp');
-    const txn = this.transaction({
-      amount: -amount,
-      fee: this.options.fees.dispute,
+    const txn = this.presented(-amount, charge['currency'] as string, () => this.options.fees.dispute, {
       feeDescription: 'Dispute fee',
-      currency: charge['currency'] as string,
       type: 'adjustment',
       reportingCategory: 'dispute',
       source: id,
@@ -356,9 +360,9 @@ export class StripeState {
     return this.balanceTransactions.filter((txn) => txn['currency'] === currency && !this.txnPayout.has(txn.id));
   }
 
-  /** Pays out everything not yet paid out in a currency (default: the one with most money): a pending payout. */
+  /** Pays out everything not yet paid out in a currency (default: the one with most money, else the settlement currency): a pending payout. */
   createPayout(currency: string | undefined): StripeObject {
-    const chosen = currency ?? this.balance().available.slice().sort((a, b) => b.amount - a.amount)[0]?.currency ?? 'usd';
+    const chosen = currency ?? this.balance().available.slice().sort((a, b) => b.amount - a.amount)[0]?.currency ?? this.options.exchange.settlementCurrency;
     const members = this.unpaid(chosen);
     const amount = members.reduce((sum, txn) => sum + (txn['net'] as number), 0);
     if (amount <= 0) {
@@ -387,7 +391,7 @@ export class StripeState {
   balance(): { object: 'balance'; available: { amount: number; currency: string; source_types: { card: number } }[]; pending: unknown[]; connect_reserved: unknown[]; livemode: false } {
     const totals = new Map<string, number>();
     for (const txn of this.balanceTransactions) totals.set(txn['currency'] as string, (totals.get(txn['currency'] as string) ?? 0) + (txn['net'] as number));
-    if (totals.size === 0) totals.set('usd', 0);
+    if (totals.size === 0) totals.set(this.options.exchange.settlementCurrency, 0);
     const currencies = [...totals.keys()].sort();
     return {
       object: 'balance',
