@@ -14,6 +14,7 @@ import { jobsMigration } from './migrations/0010-jobs.js';
 import { ledgerMigration } from './migrations/0011-ledger.js';
 import { reconciliationMigration } from './migrations/0012-reconciliation.js';
 import { settlementMigration } from './migrations/0013-settlement.js';
+import { journalPostingMigration } from './migrations/0014-journal-posting.js';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -30,6 +31,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0011-ledger': ledgerMigration(),
     '0012-reconciliation': reconciliationMigration(),
     '0013-settlement': settlementMigration(),
+    '0014-journal-posting': journalPostingMigration(),
   };
 }
 

@@ -405,6 +405,8 @@ export interface JournalEntriesTable {
   erp_connection: string | null;
   /** JSON: the ERP documents by currency, e.g. { "USD": "ACC-JV-2026-00001" }. */
   erp_documents: string | null;
+  /** JSON: how it is posted when not as a Journal Entry, e.g. { "paymentAgainstInvoiceOf": "sale:shop-main:1001" }; null: Journal Entries. */
+  erp_as: string | null;
   error: string | null;
   created_at: number;
   posted_at: number | null;
@@ -493,6 +495,11 @@ export interface SettlementLinesTable {
   fee: number;
   net: number;
   currency: string;
+  /** The line in its source's own currency, when the provider converted it (minor units, currency). */
+  original_amount: number | null;
+  original_currency: string | null;
+  /** Units of `currency` per unit of the original currency, a decimal string. */
+  exchange_rate: string | null;
 }
 
 /** How one settlement line matched (or why it did not) the hub's order, capture, refund or charge. */

@@ -1,25 +1,18 @@
-import type { Payout, SettlementLine } from '../../model/index.js';
+import { transientError, type Payout, type SettlementLine } from '../../model/index.js';
 import { handlerFor, type HandlerRegistration } from '../../messaging/index.js';
-import { getPayoutByReference, listSettlementLines, type SettlementLineRow, type Store } from '../../store/index.js';
+import { getOrderRow, getPayoutByReference, listSettlementLines, listSettlementMatches, type Store } from '../../store/index.js';
 import type { Ledger } from '../ledger/index.js';
+import { settlementLineOf } from '../settlement/index.js';
 import type { PostingConfig } from './config.js';
 import { draftOf } from './draft.js';
+import type { EventTrace, PostingEntry } from './entry.js';
+import { postFxDifference } from './fx.js';
+import { fxSettlementEvents } from './fx-settlement.js';
 import { payoutPosting } from './messages.js';
 import { postPayout } from './payout.js';
 
 /** Whether the settlement flow fetches and stores a connection's payout lines: its payouts are then booked from the stored lines. */
 export type FetchesPayoutLines = (connectionId: string) => boolean;
-
-const lineOfRow = (row: SettlementLineRow): SettlementLine => ({
-  id: row.line_id,
-  kind: row.kind as SettlementLine['kind'],
-  reference: row.reference,
-  ...(row.order_reference !== null ? { orderReference: row.order_reference } : {}),
-  gross: Number(row.gross),
-  fee: Number(row.fee),
-  net: Number(row.net),
-  currency: row.currency,
-});
 
 /**
  * The lines to book a payout with: those the settlement flow stored for it (fetched once from the
@@ -30,14 +23,39 @@ async function linesOf(store: Store, connectionId: string, payout: Payout): Prom
   const stored = await getPayoutByReference(store.db, connectionId, payout.reference);
   if (!stored || stored.lines_state === 'unavailable') return payout.lines;
   if (stored.lines_state === 'missing') return undefined;
-  return (await listSettlementLines(store.db, stored.id)).map(lineOfRow);
+  return (await listSettlementLines(store.db, stored.id)).map(settlementLineOf);
+}
+
+/**
+ * The FX entries of a payout's lines that the provider settled in another currency than their
+ * order's: the order currency's clearing exchanged for the settlement currency's at the provider's
+ * rate (its rounding to the FX account), so the payout relieves clearing in its own currency. The
+ * order is the one matching linked the line to.
+ */
+async function fxEntries(store: Store, connectionId: string, payout: Payout, lines: readonly SettlementLine[], trace: EventTrace, config: PostingConfig): Promise<PostingEntry[]> {
+  const converted = lines.filter((l) => l.original !== undefined && l.original.currency !== l.currency);
+  if (converted.length === 0) return [];
+  const stored = await getPayoutByReference(store.db, connectionId, payout.reference);
+  const orderOfLine = new Map((stored ? await listSettlementMatches(store.db, stored.id) : []).map((m) => [m.line_id, m.order_id]));
+  const occurredAt = `${payout.arrivalDate ?? new Date().toISOString().slice(0, 10)}T00:00:00Z`;
+  const entries: PostingEntry[] = [];
+  for (const line of converted) {
+    const orderId = orderOfLine.get(line.id);
+    const order = orderId ? await getOrderRow(store.db, orderId) : undefined;
+    if (!order) continue;
+    for (const event of fxSettlementEvents(line, { id: order.id, currency: order.currency }, { provider: payout.provider, occurredAt })) {
+      const fx = postFxDifference(event, { ...trace, correlationId: order.correlation_id }, config);
+      if (fx) entries.push(fx);
+    }
+  }
+  return entries;
 }
 
 /**
  * Books a paid payout whose webhook carried no lines (Stripe's) with the settlement lines the
  * settlement flow stored for it — bank and fees against the gross in payment clearing — once per
- * payout. Asked by the payout's webhook and again by the settlement flow once its lines are stored;
- * until then there is nothing to book. Without stored lines the payout is booked as it came.
+ * payout. Asked by the payout's webhook (which waits, retrying, while the lines are being read) and
+ * again by the settlement flow once its lines are stored. Without stored lines the payout is booked as it came.
  */
 export function payoutBookkeeping(deps: { store: Store; config?: PostingConfig | undefined; ledger?: Pick<Ledger, 'record' | 'byKey'> | undefined }): HandlerRegistration {
   return handlerFor(payoutPosting, async (ctx) => {
@@ -46,9 +64,13 @@ export function payoutBookkeeping(deps: { store: Store; config?: PostingConfig |
     const { connectionId, payout, causationId, sourceEvents } = ctx.message.data;
     if (await ledger.byKey(deps.store.db, `payout:${payout.provider}:${payout.reference}`)) return;
     const lines = await linesOf(deps.store, connectionId, payout);
-    if (!lines) return;
-    const entry = postPayout({ payout: { ...payout, lines }, feesFromLines: true }, { correlationId: ctx.message.correlationid, causationId, sourceEvents }, config);
+    // The settlement flow is still reading the lines: wait for them (it also asks again once they are stored).
+    if (!lines) throw transientError('payout_lines_pending', `the lines of payout ${payout.reference} are still being read from ${connectionId}`, { retryAfterMs: 1000 });
+    const trace = { correlationId: ctx.message.correlationid, causationId, sourceEvents };
+    const entry = postPayout({ payout: { ...payout, lines }, feesFromLines: true }, trace, config);
+    const exchanges = await fxEntries(deps.store, connectionId, payout, lines, trace, config);
     await ctx.commit(async (tx) => {
+      for (const fx of exchanges) await ledger.record(tx, draftOf(fx));
       if (entry) await ledger.record(tx, draftOf(entry));
     });
   });

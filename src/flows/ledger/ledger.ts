@@ -77,7 +77,8 @@ export function createLedger(deps: LedgerDeps): Ledger {
     const documents: Record<string, string> = JSON.parse(entry.erp_documents ?? '{}') as Record<string, string>;
     for (const currency of [...new Set(lines.map((l) => l.currency))].sort()) {
       if (documents[currency]) continue;
-      const posted = await deps.port.post({ reference: `${entry.id}-${currency}`, date: entry.date, currency, lines: lines.filter((l) => l.currency === currency), memo: entry.memo }, ctx.signal);
+      const replaced = ctx.message.data.replaces?.[currency];
+      const posted = await deps.port.post({ reference: replaced ? `${entry.id}-${currency}-r-${replaced}` : `${entry.id}-${currency}`, date: entry.date, currency, lines: lines.filter((l) => l.currency === currency), memo: entry.memo }, ctx.signal);
       documents[currency] = posted.document;
     }
     await ctx.commit(async (tx) => {

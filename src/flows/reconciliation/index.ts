@@ -9,4 +9,5 @@ export { ReconciliationConfig } from './config.js';
 export { compareStockWithSource, compareChannelStock, sourceStockCheck, channelStockCheck, resyncStockCorrection, pushStockCorrection, type SourceStockLevel, type StockSourceSide, type ChannelStockSide, type PlacedSourceLevel, type HubStockLevel, type ChannelStockState, type InventoryForCorrections } from './inventory-check.js';
 export { compareListing, channelCatalogCheck, catalogChecks, republishProductCorrection, type ChannelProductRecord, type ChannelCatalogSide, type ExpectedListing } from './catalog-check.js';
 export { providerRefundsCheck, recordRefundCorrection, type ProviderRefund, type ProviderRefundSide } from './payments-check.js';
+export { compareJournalWithErp, erpJournalCheck, repostEntryCorrection, type HubJournalPosting, type ErpJournalRecord, type ErpJournalSide, type JournalMismatch, type StalePosting } from './journal-check.js';
 export { settlementCheck, capturesNotSettled, unmatchedSettlementDrift, rematchCorrection, fetchPayoutsCorrection, type UnmatchedSettlementLine, type SettlementCorrection, type RecentPayoutLister } from './settlement-check.js';

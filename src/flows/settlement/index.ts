@@ -4,3 +4,4 @@ export { settlementFetch, settlementMatch, settlementOrderingKey } from './messa
 export type { FetchedPayout, SettlementSource, SettlementSources } from './ports.js';
 export type { PayoutView, PayoutExplanation, ExplainedLine, UnmatchedView } from './views.js';
 export { SettlementConfig } from './config.js';
+export { settlementLineOf } from './line-rows.js';

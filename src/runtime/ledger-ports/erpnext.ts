@@ -2,10 +2,10 @@ import type { ErpnextClient } from '../../connectors/index.js';
 import type { LedgerPort } from '../../flows/index.js';
 
 /**
- * ERPNext as the ledger: one Journal Entry per hub entry and currency, found by the hub's
- * reference before anything is created (so a retry or a lost answer posts nothing twice), and
- * submitted. Receivable and payable lines carry their party (party_type and party), which ERPNext
- * requires on such accounts.
+ * ERPNext as the ledger: one Journal Entry per hub entry and currency — or, for money received
+ * against an invoice, a Receive Payment Entry allocated to it — found by the hub's reference before
+ * anything is created (so a retry or a lost answer posts nothing twice), and submitted. Receivable
+ * and payable lines carry their party (party_type and party), which ERPNext requires on such accounts.
  */
 export function erpnextLedgerPortOf(connectionId: string, client: ErpnextClient): LedgerPort {
   return {
@@ -16,6 +16,11 @@ export function erpnextLedgerPortOf(connectionId: string, client: ErpnextClient)
         signal,
       );
       const doc = ensured.doc.state === 'draft' ? await client.journalEntries.submit(ensured.doc.name, signal) : ensured.doc;
+      return { document: doc.name };
+    },
+    async postPayment({ reference, date, invoice, amount, account, providerReference }, signal) {
+      const ensured = await client.paymentEntries.ensure({ reference, invoice, amount, postingDate: date, account, ...(providerReference ? { referenceNo: providerReference } : {}) }, signal);
+      const doc = ensured.doc.state === 'draft' ? await client.paymentEntries.submit(ensured.doc.name, signal) : ensured.doc;
       return { document: doc.name };
     },
   };

@@ -4,6 +4,7 @@ import type { Clock, IdGenerator } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
 import { catalogReconciliation } from './catalog.js';
 import { inventoryReconciliation } from './inventory.js';
+import { journalReconciliation } from './journal.js';
 import { ordersReconciliation } from './orders.js';
 import { settlementReconciliation } from './settlement.js';
 
@@ -29,6 +30,7 @@ export function reconciliationFor(deps: {
     inventoryReconciliation({ store, clock, connections, config: config.inventory, catalog: config.catalog, inventory: deps.inventory }),
     catalogReconciliation({ store, connections, config: config.catalog }),
     settlementReconciliation({ store, clock, connections, config: config.settlement, settlement: deps.settlement }),
+    journalReconciliation({ store, clock, connections }),
   ];
   return createReconciliation({
     store,
