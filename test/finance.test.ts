@@ -127,9 +127,11 @@ describe('finance', () => {
       { account: `Stripe Clearing - ${abbr}`, debit: placed.total, credit: 0, currency: 'USD' },
       { account: `Debtors - ${abbr}`, debit: 0, credit: placed.total, currency: 'USD', partyType: 'Customer', party: customer },
     ]);
-    const captureJe = (await erpDocuments('Journal Entry')).filter((d) => d['name'] === capture.erpDocument);
-    expect(captureJe).toEqual([expect.objectContaining({ docstatus: 1, total_debit: placed.total / 100 })]);
-    expect((captureJe[0]!['accounts'] as Doc[]).find((r) => r['account'] === `Debtors - ${abbr}`)).toMatchObject({ party_type: 'Customer', party: customer });
+    // Captured on shipment, the capture is a Payment Entry received against the Sales Invoice, which it pays.
+    const capturePe = (await erpDocuments('Payment Entry')).filter((d) => d['name'] === capture.erpDocument);
+    expect(capturePe).toEqual([expect.objectContaining({ docstatus: 1, payment_type: 'Receive', party_type: 'Customer', party: customer, paid_from: `Debtors - ${abbr}`, paid_to: `Stripe Clearing - ${abbr}`, paid_amount: placed.total / 100, reference_no: placed.intent })]);
+    expect(capturePe[0]!['references']).toEqual([expect.objectContaining({ reference_doctype: 'Sales Invoice', reference_name: salesInvoice, allocated_amount: placed.total / 100 })]);
+    expect((await erpDocuments('Sales Invoice')).find((d) => d['name'] === salesInvoice)).toMatchObject({ outstanding_amount: 0, status: 'Paid' });
 
     // A partial refund (the cap and the shipping, refund-only by the returns policy).
     const capLine = (order['lines'] as { lineId: string; sku: string }[]).find((l) => l.sku === 'CAP-NAVY')!.lineId;

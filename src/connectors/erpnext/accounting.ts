@@ -6,7 +6,7 @@ import type { SalesInvoice } from './selling.js';
 import { frappeDate, frappeMoney, minorFromFrappe } from './values.js';
 import { JournalEntryWire, PaymentEntryWire } from './wire.js';
 
-/** Money received against a Sales Invoice (a Receive Payment Entry), in the invoice's currency. */
+/** Money received against a Sales Invoice (a Receive Payment Entry), in the invoice's currency: what the invoice still owes is allocated to it, the rest stays an advance of the customer. */
 export interface NewPaymentEntry {
   reference: string;
   /** The Sales Invoice's name. */
@@ -174,6 +174,8 @@ export function createAccountingOps(context: Context): { paymentEntries: Payment
           async () => {
             const invoice = await context.getInvoice(input.invoice, signal);
             const amount = frappeMoney(input.amount, invoice.currency);
+            // What the invoice still owes is allocated to it; the rest stays with the customer as an advance.
+            const allocated = Math.min(input.amount, Math.max(0, invoice.outstanding));
             return {
               payment_type: 'Receive',
               company: settings.company,
@@ -189,7 +191,7 @@ export function createAccountingOps(context: Context): { paymentEntries: Payment
               ...(input.modeOfPayment ? { mode_of_payment: input.modeOfPayment } : {}),
               reference_no: input.referenceNo ?? input.reference,
               reference_date: frappeDate(input.referenceDate ?? input.postingDate),
-              references: [{ reference_doctype: 'Sales Invoice', reference_name: invoice.name, allocated_amount: amount }],
+              references: allocated > 0 ? [{ reference_doctype: 'Sales Invoice', reference_name: invoice.name, allocated_amount: frappeMoney(allocated, invoice.currency) }] : [],
             };
           },
           signal,

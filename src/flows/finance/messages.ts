@@ -33,6 +33,8 @@ export const CapturePosting = z.object({
   currency: Currency,
   occurredAt: Timestamp,
   customer: Id.optional(),
+  /** Captured on shipment, right before the Sales Invoice: posted to the ERP as a payment against that invoice (else as an advance). */
+  againstInvoice: z.boolean().optional(),
 });
 
 /** Money given back for units or shipping of a sold order (a return's refund, or one the channel made). */

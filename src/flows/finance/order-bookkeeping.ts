@@ -28,7 +28,7 @@ export function orderBookkeeping(deps: { store: Store; config?: PostingConfig | 
     const causationId = ctx.message.causationid ?? ctx.message.id;
     const postings = orderPostings(data, order, { correlationId: row.correlation_id, causationId, sourceEvents: [causationId] }, config);
     await ctx.commit(async (tx) => {
-      for (const { entry, postedAs } of postings) await ledger.record(tx, draftOf(entry), postedAs ? { postedAs } : undefined);
+      for (const { entry, postedAs, paymentAgainstInvoiceOf } of postings) await ledger.record(tx, draftOf(entry), { postedAs, paymentAgainstInvoiceOf });
     });
   });
 }

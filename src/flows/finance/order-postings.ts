@@ -5,12 +5,14 @@ import { buildEntry, utcDate, type EventTrace, type PostingEntry } from './entry
 import type { OrderPostingData } from './messages.js';
 import { postCapture } from './payments.js';
 import { postRefund } from './refund.js';
-import { postSale } from './sale.js';
+import { saleKey, postSale } from './sale.js';
 
 /** An entry to record, and the ERP documents that already post it (then no second document is made). */
 export interface OrderPosting {
   entry: PostingEntry;
   postedAs?: { connectionId: string; documents: Record<string, string> };
+  /** Post it as a payment against the invoice of the sale recorded under this key. */
+  paymentAgainstInvoiceOf?: string;
 }
 
 /**
@@ -131,7 +133,8 @@ export function orderPostings(data: OrderPostingData, order: Order, trace: Event
     case 'capture': {
       const tx: PaymentTransaction = { id: data.reference, provider: provider ?? 'unknown', reference: data.reference, orderId: data.orderId, kind: 'capture', status: 'succeeded', amount: { amount: data.amount, currency: data.currency }, occurredAt: data.occurredAt };
       const entry = data.amount === 0 ? null : postCapture(tx, trace, config);
-      return entry ? [{ entry: withParty(entry, receivables, data.customer) }] : [];
+      if (!entry) return [];
+      return [{ entry: withParty(entry, receivables, data.customer), ...(data.againstInvoice ? { paymentAgainstInvoiceOf: saleKey(order) } : {}) }];
     }
     case 'refund': {
       const entry = data.amount === 0 ? null : postRefund({ order, refund: refundOf(data, order), orderId: data.orderId, ...(provider ? { provider } : {}) }, trace, config);

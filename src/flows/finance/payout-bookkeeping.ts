@@ -32,19 +32,19 @@ async function linesOf(store: Store, connectionId: string, payout: Payout): Prom
  * rate (its rounding to the FX account), so the payout relieves clearing in its own currency. The
  * order is the one matching linked the line to.
  */
-async function fxEntries(store: Store, connectionId: string, payout: Payout, lines: readonly SettlementLine[], trace: EventTrace, config: PostingConfig): Promise<PostingEntry[]> {
+async function fxEntries(store: Store, connectionId: string, payout: Payout, lines: readonly SettlementLine[], trace: EventTrace & { at: string }, config: PostingConfig): Promise<PostingEntry[]> {
   const converted = lines.filter((l) => l.original !== undefined && l.original.currency !== l.currency);
   if (converted.length === 0) return [];
   const stored = await getPayoutByReference(store.db, connectionId, payout.reference);
   const orderOfLine = new Map((stored ? await listSettlementMatches(store.db, stored.id) : []).map((m) => [m.line_id, m.order_id]));
-  const occurredAt = `${payout.arrivalDate ?? new Date().toISOString().slice(0, 10)}T00:00:00Z`;
+  const occurredAt = payout.arrivalDate ? `${payout.arrivalDate}T00:00:00Z` : trace.at;
   const entries: PostingEntry[] = [];
   for (const line of converted) {
     const orderId = orderOfLine.get(line.id);
     const order = orderId ? await getOrderRow(store.db, orderId) : undefined;
     if (!order) continue;
     for (const event of fxSettlementEvents(line, { id: order.id, currency: order.currency }, { provider: payout.provider, occurredAt })) {
-      const fx = postFxDifference(event, { ...trace, correlationId: order.correlation_id }, config);
+      const fx = postFxDifference(event, { correlationId: order.correlation_id, causationId: trace.causationId, sourceEvents: trace.sourceEvents }, config);
       if (fx) entries.push(fx);
     }
   }
@@ -68,7 +68,7 @@ export function payoutBookkeeping(deps: { store: Store; config?: PostingConfig |
     if (!lines) throw transientError('payout_lines_pending', `the lines of payout ${payout.reference} are still being read from ${connectionId}`, { retryAfterMs: 1000 });
     const trace = { correlationId: ctx.message.correlationid, causationId, sourceEvents };
     const entry = postPayout({ payout: { ...payout, lines }, feesFromLines: true }, trace, config);
-    const exchanges = await fxEntries(deps.store, connectionId, payout, lines, trace, config);
+    const exchanges = await fxEntries(deps.store, connectionId, payout, lines, { ...trace, at: ctx.message.time }, config);
     await ctx.commit(async (tx) => {
       for (const fx of exchanges) await ledger.record(tx, draftOf(fx));
       if (entry) await ledger.record(tx, draftOf(entry));

@@ -22,8 +22,9 @@ export function postPayout(event: PayoutEvent, trace: EventTrace, config: Postin
   const date = trace.date ?? payout.arrivalDate;
   if (date === undefined) throw permanentError('payout_without_date', `payout ${payout.reference} has no arrival date and none was given`);
   const { currency } = payout;
+  // A line's fee, and a fee line's own amount (Stripe reports its fees as lines of their own: gross −200, fee 0).
   const fees = event.feesFromLines
-    ? payout.lines.filter((l) => l.kind !== 'payout').reduce((sum, l) => sum + l.fee, 0)
+    ? payout.lines.filter((l) => l.kind !== 'payout').reduce((sum, l) => sum + (l.kind === 'fee' ? l.fee - l.gross : l.fee), 0)
     : 0;
   const postings: Posting[] = [
     { account: bankAccount(accounts, currency, event.destination), amount: payout.amount, currency },

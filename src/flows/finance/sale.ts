@@ -77,6 +77,11 @@ export interface SaleEvent {
   orderId?: string;
 }
 
+/** The key of an order's sale entry (one per order). */
+export function saleKey(order: Pick<Order, 'source' | 'externalId'>): string {
+  return `sale:${order.source}:${order.externalId}`;
+}
+
 /** The sale entry: receivable against revenue by channel, tax payable by jurisdiction, shipping income and discounts (contra revenue); any difference to the declared total goes to rounding. */
 export function postSale(event: SaleEvent, trace: EventTrace, config: PostingConfig): PostingEntry | null {
   const { order } = event;
@@ -100,7 +105,7 @@ export function postSale(event: SaleEvent, trace: EventTrace, config: PostingCon
   }
   const name = order.number ?? order.externalId;
   return buildEntry(
-    { key: `sale:${order.source}:${order.externalId}`, kind: 'sale', date: utcDate(order.placedAt), memo: `Sale: order ${name} (${order.source})`, orderId: event.orderId },
+    { key: saleKey(order), kind: 'sale', date: utcDate(order.placedAt), memo: `Sale: order ${name} (${order.source})`, orderId: event.orderId },
     postings,
     trace,
     config,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { inOutboxTransaction } from '../../messaging/index.js';
+import { createDispatcher, inOutboxTransaction, type Dispatcher, type HandlerTransaction } from '../../messaging/index.js';
+import { waitFor } from '../../testing/index.js';
 import { newId, systemClock } from '../../model/index.js';
 import { listJournalEntries, testStores, type Store } from '../../store/index.js';
 import { createLedger, type JournalDraft, type Ledger } from './ledger.js';
@@ -50,6 +51,37 @@ describe.each(stores)('ledger on $name', (factory) => {
       expect(JSON.parse(rows.find((r) => r.key === 'sale:7')!.lines)).toEqual(draft('sale:7', 107).lines);
       await expect(recordMany(store, ledger, [{ ...draft('sale:x', 5), lines: [{ account: 'Sales', debit: 5, credit: 0, currency: 'USD' }] }])).rejects.toMatchObject({ code: 'unbalanced_journal_entry' });
     } finally {
+      await store.close();
+    }
+  });
+});
+
+describe.each(stores)('ledger payments against invoices on $name', (factory) => {
+  it.skipIf(factory.skipReason !== null)('posts an entry paid against a sale’s invoice as a payment once the invoice is known, and the others as journal entries', async () => {
+    const store = await factory.open();
+    const dispatcher: { current?: Dispatcher } = {};
+    try {
+      const calls: string[] = [];
+      const paying: LedgerPort = {
+        connectionId: 'erp-test',
+        post: async ({ reference }) => (calls.push(`journal ${reference}`), { document: `JV-${calls.length}` }),
+        postPayment: async ({ invoice, amount, account, providerReference }) => (calls.push(`payment ${invoice} ${amount} ${account} ${providerReference}`), { document: `PAY-${calls.length}` }),
+      };
+      const ledger = createLedger({ store, clock: systemClock, newId, port: paying });
+      const running = createDispatcher({ store, handlers: ledger.handlers, clock: systemClock, newId, pollMs: 10 });
+      dispatcher.current = running;
+      running.start();
+      const inTx = <T>(work: (tx: HandlerTransaction) => Promise<T>) => inOutboxTransaction(store, { origin: { source: 'test', correlationId: 'cor' }, now: Date.now(), newId }, work);
+      await inTx((tx) => ledger.record(tx, draft('capture:stripe:pi_1', 4200), { paymentAgainstInvoiceOf: 'sale:shop:1' }));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(calls).toEqual([]);
+      await inTx((tx) => ledger.record(tx, draft('sale:shop:1', 4200), { postedAs: { documents: { USD: 'SINV-1' } } }));
+      await inTx((tx) => ledger.record(tx, draft('payout:stripe:po_1', 4000)));
+      await waitFor(async () => (await ledger.byKey(store.db, 'capture:stripe:pi_1'))?.status === 'posted' && (await ledger.byKey(store.db, 'payout:stripe:po_1'))?.status === 'posted', { timeoutMs: 10_000, what: 'both posted' });
+      expect(calls.sort()).toEqual([expect.stringMatching(/^journal je_/), 'payment SINV-1 4200 Stripe Clearing pi_1']);
+      expect((await ledger.byKey(store.db, 'capture:stripe:pi_1'))?.erpDocument).toMatch(/^PAY-/);
+    } finally {
+      await dispatcher.current?.stop(1000);
       await store.close();
     }
   });

@@ -1,8 +1,8 @@
-import { JournalLine, journalViolations, permanentError, type Clock, type IdGenerator } from '../../model/index.js';
+import { JournalLine, journalViolations, permanentError, transientError, type Clock, type IdGenerator } from '../../model/index.js';
 import { handlerFor, type HandlerRegistration, type HandlerTransaction } from '../../messaging/index.js';
 import { getJournalEntry, getJournalEntryByKey, insertJournalEntries, listJournalEntries, setJournalPosting, type JournalEntryRow, type NewJournalEntryRow, type Store } from '../../store/index.js';
 import { ledgerPost } from './messages.js';
-import type { LedgerPort } from './ports.js';
+import type { InvoicePayment, LedgerPort } from './ports.js';
 
 /** A journal entry a flow computed, with what it is for and the events behind it. */
 export interface JournalDraft {
@@ -44,6 +44,17 @@ export interface RecordOptions {
    * them and no second document is made.
    */
   postedAs?: { connectionId?: string | undefined; documents: Record<string, string> } | undefined;
+  /**
+   * Post it as a payment received against the invoice of the sale entry recorded under this key (its
+   * ERP document), e.g. a capture on shipment: the invoice is paid in the ERP, not merely balanced
+   * by an unallocated credit. Posting waits for that invoice.
+   */
+  paymentAgainstInvoiceOf?: string | undefined;
+}
+
+/** How an entry is posted when not as a Journal Entry (stored with it). */
+interface PostAs {
+  paymentAgainstInvoiceOf?: string;
 }
 
 /** What the ledger needs. */
@@ -75,16 +86,31 @@ export function createLedger(deps: LedgerDeps): Ledger {
     if (entry.status === 'posted' || !deps.port) return;
     const lines = JournalLine.array().parse(JSON.parse(entry.lines));
     const documents: Record<string, string> = JSON.parse(entry.erp_documents ?? '{}') as Record<string, string>;
+    const postAs = JSON.parse(entry.erp_as ?? '{}') as PostAs;
     for (const currency of [...new Set(lines.map((l) => l.currency))].sort()) {
       if (documents[currency]) continue;
       const replaced = ctx.message.data.replaces?.[currency];
-      const posted = await deps.port.post({ reference: replaced ? `${entry.id}-${currency}-r-${replaced}` : `${entry.id}-${currency}`, date: entry.date, currency, lines: lines.filter((l) => l.currency === currency), memo: entry.memo }, ctx.signal);
+      const reference = replaced ? `${entry.id}-${currency}-r-${replaced}` : `${entry.id}-${currency}`;
+      const ofCurrency = lines.filter((l) => l.currency === currency);
+      const posted = postAs.paymentAgainstInvoiceOf && deps.port.postPayment
+        ? await deps.port.postPayment({ ...(await paymentOf(entry, postAs.paymentAgainstInvoiceOf, currency, ofCurrency)), reference }, ctx.signal)
+        : await deps.port.post({ reference, date: entry.date, currency, lines: ofCurrency, memo: entry.memo }, ctx.signal);
       documents[currency] = posted.document;
     }
     await ctx.commit(async (tx) => {
       await setJournalPosting(tx.db, entry.id, { status: 'posted', erp_connection: deps.port!.connectionId, erp_documents: JSON.stringify(documents), error: null, posted_at: tx.now });
     });
   });
+
+  /** A payment entry's lines as a payment against the invoice of a sale entry: the debited (clearing) account receives it; waits until the invoice is known. */
+  const paymentOf = async (entry: JournalEntryRow, saleKey: string, currency: string, lines: readonly JournalLine[]): Promise<Omit<InvoicePayment, 'reference'>> => {
+    const sale = await getJournalEntryByKey(deps.store.db, saleKey);
+    const invoice = (JSON.parse(sale?.erp_documents ?? '{}') as Record<string, string>)[currency];
+    if (!invoice) throw transientError('invoice_pending', `journal entry ${entry.key} is paid against the invoice of ${saleKey}, which is not posted yet`, { retryAfterMs: 2000 });
+    const received = lines.filter((l) => l.debit > 0);
+    if (received.length !== 1) throw permanentError('payment_entry_shape', `journal entry ${entry.key} must debit exactly one account to post as a payment (it debits ${received.length})`);
+    return { date: entry.date, currency, invoice, amount: received[0]!.debit, account: received[0]!.account, providerReference: entry.key.split(':').slice(2).join(':') || undefined };
+  };
 
   /** The row of a draft, refused when it does not balance per currency or names no document for a currency it was posted in. */
   const rowOf = (draft: JournalDraft, options: RecordOptions, now: number): NewJournalEntryRow => {
@@ -109,6 +135,7 @@ export function createLedger(deps: LedgerDeps): Ledger {
       status: postedAs ? 'posted' : deps.port ? 'pending' : 'not-posted',
       erp_connection: postedAs?.connectionId ?? deps.port?.connectionId ?? null,
       erp_documents: postedAs ? JSON.stringify(postedAs.documents) : null,
+      erp_as: options.paymentAgainstInvoiceOf ? JSON.stringify({ paymentAgainstInvoiceOf: options.paymentAgainstInvoiceOf } satisfies PostAs) : null,
       error: null,
       created_at: now,
       posted_at: postedAs ? now : null,

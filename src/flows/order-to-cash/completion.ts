@@ -56,7 +56,9 @@ export function completionWorkflow(deps: OrderToCashDeps): Workflow<CompletionIn
           const { orderId } = ctx.run.input;
           const { order } = await loadOrder(tx.db, orderId);
           const customer = await erpCustomerOf(tx.db, orderId);
-          tx.emit(orderPosting, { event: 'capture', orderId, reference: capture, amount, currency: order.currency, occurredAt: new Date(tx.now).toISOString(), ...(customer ? { customer } : {}) }, orderPostingDelivery(orderId));
+          // Captured on shipment, the Sales Invoice follows: the capture is paid against it in the ERP.
+          const againstInvoice = (await placementFacts(tx.db, orderId)).erp !== null;
+          tx.emit(orderPosting, { event: 'capture', orderId, reference: capture, amount, currency: order.currency, occurredAt: new Date(tx.now).toISOString(), ...(customer ? { customer } : {}), ...(againstInvoice ? { againstInvoice } : {}) }, orderPostingDelivery(orderId));
         },
       },
       {

@@ -1,4 +1,5 @@
 import type { ErpnextClient } from '../../connectors/index.js';
+import { frappeMoney } from '../../connectors/erpnext/index.js';
 import type { LedgerPort } from '../../flows/index.js';
 
 /**
@@ -20,8 +21,12 @@ export function erpnextLedgerPortOf(connectionId: string, client: ErpnextClient)
     },
     async postPayment({ reference, date, invoice, amount, account, providerReference }, signal) {
       const ensured = await client.paymentEntries.ensure({ reference, invoice, amount, postingDate: date, account, ...(providerReference ? { referenceNo: providerReference } : {}) }, signal);
-      const doc = ensured.doc.state === 'draft' ? await client.paymentEntries.submit(ensured.doc.name, signal) : ensured.doc;
-      return { document: doc.name };
+      if (ensured.doc.state !== 'draft') return { document: ensured.doc.name };
+      // A draft left by an earlier try: the invoice may owe less by now (a credit note), so it is allocated again before it is submitted.
+      const owed = await client.salesInvoices.get(invoice, signal);
+      const allocated = Math.min(amount, Math.max(0, owed.outstanding));
+      await client.updateDoc('Payment Entry', ensured.doc.name, { references: allocated > 0 ? [{ reference_doctype: 'Sales Invoice', reference_name: invoice, allocated_amount: frappeMoney(allocated, owed.currency) }] : [] }, signal);
+      return { document: (await client.paymentEntries.submit(ensured.doc.name, signal)).name };
     },
   };
 }
