@@ -1,20 +1,7 @@
 import { InboundEvent, type Connection, type Connections, type ErpnextClient, type WarehouseClient, type WarehouseSettings } from '../connectors/index.js';
 import type { CatalogConfig, SyncItem, SyncPageRead, SyncSource } from '../flows/index.js';
 import { describeError } from '../messaging/index.js';
-
-/** Runs `work` over `items` with at most `limit` at a time, keeping their order. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
+import { mapLimited } from './map-limited.js';
 
 /** A listed document interpreted as its webhook would be; a document that does not map is an item error. */
 function interpreted(connection: Connection, ref: string, topic: string, payload: string): SyncItem {

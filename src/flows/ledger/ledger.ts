@@ -165,15 +165,16 @@ export function createLedger(deps: LedgerDeps): Ledger {
     },
     async byKey(db, key) {
       const row = await getJournalEntryByKey(db, key);
-      return row ? viewOf(row) : undefined;
+      return row ? journalView(row) : undefined;
     },
     async list(filter, page) {
-      return (await listJournalEntries(deps.store.db, filter, page)).map(viewOf);
+      return (await listJournalEntries(deps.store.db, filter, page)).map(journalView);
     },
   };
 }
 
-function viewOf(row: JournalEntryRow): JournalView {
+/** A stored entry as GET /v1/journal shows it. */
+export function journalView(row: JournalEntryRow): JournalView {
   const documents = JSON.parse(row.erp_documents ?? '{}') as Record<string, string>;
   return {
     id: row.id,

@@ -69,18 +69,25 @@ export function runView(row: ReconciliationRunRow): RunView {
   };
 }
 
-/** A stored drift as the API shows it. */
-export function driftView(row: DriftRow): DriftView {
+/** What a stored drift says, as a check found it. */
+function foundOf(row: DriftRow) {
   return {
     id: row.id,
     runId: row.run_id,
-    scope: row.scope as ReconciliationScope,
     kind: row.kind,
     entity: row.entity,
     systems: JSON.parse(row.systems) as string[],
     expected: json(row.expected),
     actual: json(row.actual),
     severity: row.severity as DriftSeverity,
+  };
+}
+
+/** A stored drift as the API shows it. */
+export function driftView(row: DriftRow): DriftView {
+  return {
+    ...foundOf(row),
+    scope: row.scope as ReconciliationScope,
     correction: row.correction,
     status: row.status as DriftView['status'],
     resolution: row.resolution,
@@ -93,16 +100,5 @@ export function driftView(row: DriftRow): DriftView {
 /** A stored drift as its correction gets it. */
 export function storedDrift(row: DriftRow): StoredDrift {
   const detail = json(row.detail) as Record<string, unknown> | null;
-  return {
-    id: row.id,
-    runId: row.run_id,
-    kind: row.kind,
-    entity: row.entity,
-    systems: JSON.parse(row.systems) as string[],
-    expected: json(row.expected),
-    actual: json(row.actual),
-    severity: row.severity as DriftSeverity,
-    correction: row.correction ?? undefined,
-    detail: detail ?? undefined,
-  };
+  return { ...foundOf(row), correction: row.correction ?? undefined, detail: detail ?? undefined };
 }

@@ -1,4 +1,3 @@
-import type { JournalLine } from '../../model/index.js';
 import {
   countSettlementMatches,
   findJournalEntriesByKey,
@@ -12,7 +11,7 @@ import {
   type Db,
   type PayoutRow,
 } from '../../store/index.js';
-import type { JournalView, Ledger } from '../ledger/index.js';
+import { journalView, type JournalView, type Ledger } from '../ledger/index.js';
 import { lineOf } from './line-rows.js';
 import { settlementTotalsOf } from './match.js';
 
@@ -150,22 +149,7 @@ export async function explainPayout(db: Db, ledger: Pick<Ledger, 'list'> | undef
     payout: payoutView(payout, tally),
     lines: explained,
     orders: withJournal,
-    payoutEntry: entry
-      ? {
-          id: entry.id,
-          date: entry.date,
-          lines: JSON.parse(entry.lines) as JournalLine[],
-          sourceEvents: JSON.parse(entry.source_events) as string[],
-          correlationId: entry.correlation_id,
-          causationId: entry.causation_id,
-          orderId: entry.order_id,
-          memo: entry.memo,
-          status: entry.status,
-          erpDocument: Object.values(JSON.parse(entry.erp_documents ?? '{}') as Record<string, string>)[0] ?? null,
-          erpDocuments: JSON.parse(entry.erp_documents ?? '{}') as Record<string, string>,
-          error: entry.error,
-        }
-      : null,
+    payoutEntry: entry ? journalView(entry) : null,
     totals: { ...totals, amount: Number(payout.amount), reconciles: lines.length > 0 && totals.net === Number(payout.amount) },
   };
 }

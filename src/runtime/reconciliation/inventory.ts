@@ -18,6 +18,7 @@ import type { Clock } from '../../model/index.js';
 import { publishedInventoryItem, type Store } from '../../store/index.js';
 import { syncSourcesFromConnections } from '../sync-sources.js';
 import type { ReconciliationPart } from './part.js';
+import { mapLimited } from '../map-limited.js';
 
 /** Levels a page of a backfill source lists (its inventory-level events with a SKU and on-hand units). */
 function levelsOfPage(items: readonly SyncItem[]): SourceStockLevel[] {
@@ -58,20 +59,6 @@ function stockSourceOf(source: SyncSource): StockSourceSide | undefined {
     },
     levelOf: (sku, locationId, signal) => levelOf(connection, sku, locationId, signal),
   };
-}
-
-/** Runs `work` over `items` with at most `limit` at a time, keeping their order. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 /**
