@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import pino from 'pino';
@@ -30,12 +31,16 @@ export function registerSandbox(program: Command): void {
     .option('--hub-url <url>', 'where emulators send webhooks when the hub runs elsewhere (default http://127.0.0.1:8080)')
     .option('--host <host>', 'hub address with --hub (TILLBRIDGE_HOST)')
     .option('--port <port>', 'hub port with --hub (TILLBRIDGE_PORT)')
-    .option('--data <dir>', 'hub data folder with --hub (TILLBRIDGE_DATA)')
+    .option('--data <dir>', 'hub data folder with --hub (TILLBRIDGE_DATA; default: <out>/hub-data, emptied at start like the emulators)')
     .option('--log-level <level>', 'hub log level with --hub (default warn, so the URLs stay readable)')
     .action(async (flags: SandboxFlags) => {
       const logger = pino({ level: flags.logLevel ?? process.env.TILLBRIDGE_LOG_LEVEL ?? 'warn' });
+      // The emulators start empty every run, so the hub's data does too unless a place for it is named.
+      const freshData = flags.hub === true && flags.data === undefined && process.env.TILLBRIDGE_DATA === undefined && process.env.DATABASE_URL === undefined;
+      const data = freshData ? path.join(flags.out, 'hub-data') : flags.data;
+      if (freshData) fs.rmSync(data!, { recursive: true, force: true });
       const settings = flags.hub
-        ? resolveSettings({ host: flags.host, port: flags.port, data: flags.data, logLevel: flags.logLevel ?? process.env.TILLBRIDGE_LOG_LEVEL ?? 'warn' })
+        ? resolveSettings({ host: flags.host, port: flags.port, data, logLevel: flags.logLevel ?? process.env.TILLBRIDGE_LOG_LEVEL ?? 'warn' })
         : undefined;
       const hubUrl = flags.hubUrl ?? `http://${settings?.host ?? '127.0.0.1'}:${settings?.port || 8080}`;
       const ordersPerMinute = flags.ordersPerMinute === undefined ? undefined : Number(flags.ordersPerMinute);
