@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { HandlerTransaction } from '../../messaging/index.js';
 import { findWorkflowRunByKey, listLineQuantities, type Db } from '../../store/index.js';
 import { orderPosting, orderPostingDelivery } from '../finance/index.js';
 import { defineWorkflow, type StepRecord, type StepResult, type Workflow } from '../workflow/index.js';
@@ -49,16 +50,9 @@ export function completionWorkflow(deps: OrderToCashDeps): Workflow<CompletionIn
           return { system: payment.port.system, documents: { payment: payment.payment, capture: capture.capture }, output: { amount: capture.amount, authorized: payment.amount } };
         },
         async apply(tx, ctx, result) {
-          // The capture is booked (clearing against the customer's receivable) once per payment reference.
-          const capture = result.documents?.['capture'];
-          const amount = result.output?.['amount'];
-          if (result.skipped || typeof capture !== 'string' || typeof amount !== 'number' || amount <= 0) return;
-          const { orderId } = ctx.run.input;
-          const { order } = await loadOrder(tx.db, orderId);
-          const customer = await erpCustomerOf(tx.db, orderId);
-          // Captured on shipment, the Sales Invoice follows: the capture is paid against it in the ERP.
-          const againstInvoice = (await placementFacts(tx.db, orderId)).erp !== null;
-          tx.emit(orderPosting, { event: 'capture', orderId, reference: capture, amount, currency: order.currency, occurredAt: new Date(tx.now).toISOString(), ...(customer ? { customer } : {}), ...(againstInvoice ? { againstInvoice } : {}) }, orderPostingDelivery(orderId));
+          // Booked with the Sales Invoice when the order has an ERP (paid against it there), else here.
+          if (result.skipped || (await placementFacts(tx.db, ctx.run.input.orderId)).erp !== null) return;
+          await emitCapturePosting(tx, ctx.run.input.orderId, result, false);
         },
       },
       {
@@ -81,6 +75,9 @@ export function completionWorkflow(deps: OrderToCashDeps): Workflow<CompletionIn
           const cancelled = (await listLineQuantities(tx.db, orderId)).filter((p) => p.cancelled > 0).map((p) => ({ lineId: p.line_id, quantity: p.cancelled }));
           const customer = await erpCustomerOf(tx.db, orderId);
           tx.emit(orderPosting, { event: 'sale', orderId, erp: facts.erp, salesInvoice, postingDate: new Date(ctx.now).toISOString().slice(0, 10), cancelled, ...(customer ? { customer } : {}) }, orderPostingDelivery(orderId));
+          // The capture after the sale (same ordering key): it is paid against this invoice in the ERP.
+          const captured = ctx.run.steps['capture-payment'];
+          if (captured && !captured.skipped) await emitCapturePosting(tx, orderId, captured, true);
         },
       },
       {
@@ -94,4 +91,14 @@ export function completionWorkflow(deps: OrderToCashDeps): Workflow<CompletionIn
       },
     ],
   });
+}
+
+/** Books a capture the completion made (clearing against the customer's receivable), once per payment reference. */
+async function emitCapturePosting(tx: HandlerTransaction, orderId: string, captured: { documents?: Record<string, unknown> | undefined; output?: Record<string, unknown> | undefined }, againstInvoice: boolean): Promise<void> {
+  const capture = captured.documents?.['capture'];
+  const amount = captured.output?.['amount'];
+  if (typeof capture !== 'string' || typeof amount !== 'number' || amount <= 0) return;
+  const { order } = await loadOrder(tx.db, orderId);
+  const customer = await erpCustomerOf(tx.db, orderId);
+  tx.emit(orderPosting, { event: 'capture', orderId, reference: capture, amount, currency: order.currency, occurredAt: new Date(tx.now).toISOString(), ...(customer ? { customer } : {}), ...(againstInvoice ? { againstInvoice } : {}) }, orderPostingDelivery(orderId));
 }
