@@ -3,6 +3,7 @@ import { erpnextConnector } from './erpnext/index.js';
 import { shopifyConnector } from './shopify/index.js';
 import { stripeConnector } from './stripe/index.js';
 import { warehouseConnector } from './warehouse/index.js';
+import { amazonConnector } from './amazon/index.js';
 
 export * from './framework/index.js';
 export { shopifyConnector, startShopifyEmulator, type RunningShopifyEmulator, type ShopifyClient, type ShopifySettings } from './shopify/index.js';
@@ -16,6 +17,7 @@ export const builtInConnectors: readonly ConnectorDefinition[] = [
   stripeConnector,
   erpnextConnector,
   warehouseConnector,
+  amazonConnector,
 ];
 
 /** The registry the hub resolves configured connections against. */
