@@ -95,13 +95,13 @@ describe('reconciliation of captured against settled', () => {
     const orderId = await capturedOrder(placed.externalId);
     await new Promise((resolve) => setTimeout(resolve, 300));
 
-    // Captured, and no payout yet: not settled (Stripe's payouts cannot be listed, so no correction, said why).
+    // Captured, and no payout yet: not settled, corrected by reading back Stripe's payouts since the capture.
     const before = await runReconciliation(['payments']);
     expect(before.status).toBe('succeeded');
     expect(before.checks.map((c) => c.name)).toContain('payments:stripe-main:settlement');
     expect(before.checks.filter((c) => c.error)).toEqual([]);
     expect(before.drift).toEqual([
-      expect.objectContaining({ kind: 'capture_not_settled', entity: `capture:stripe:${placed.intent}`, systems: ['hub', 'stripe-main'], severity: 'warning', correction: null, actual: null, expected: expect.objectContaining({ orderId }) }),
+      expect.objectContaining({ kind: 'capture_not_settled', entity: `capture:stripe:${placed.intent}`, systems: ['hub', 'stripe-main'], severity: 'warning', correction: 'fetch-payouts', actual: null, expected: expect.objectContaining({ orderId }) }),
     ]);
 
     // A payment Stripe took with no order in the hub, then the payout of everything.

@@ -274,6 +274,34 @@ describe('Stripe client', () => {
     expect(settlement.payout.lines).toHaveLength(123);
   });
 
+  it('lists the payouts created in a range, newest first, every page (> 100) read lazily', async () => {
+    let now = Date.UTC(2026, 10, 1);
+    const { emulator, stripe, payments, state } = await setup({ now: () => now, rateLimit: null });
+    const start = now / 1000;
+    const ids: string[] = [];
+    for (let n = 0; n < 104; n++) {
+      await payments({ amount: 500 + n, currency: 'usd' });
+      ids.push((await sandboxPost<{ id: string }>(emulator.url, '/_sandbox/payouts', {})).id);
+      now += 60_000;
+    }
+    await emulator.idle();
+    // The first and the last are outside [start + 60, start + 102 * 60].
+    const pages: string[][] = [];
+    for await (const page of stripe.payoutsCreated({ from: start + 60, to: start + 102 * 60 })) pages.push(page.map((p) => p.id));
+    expect(pages.map((p) => p.length)).toEqual([100, 2]);
+    expect(pages.flat()).toEqual(ids.slice(1, 103).reverse());
+    expect((await state()).requests.filter((entry) => entry.path === '/v1/payouts')).toHaveLength(2);
+
+    const lazy = stripe.payoutsCreated({ from: start, to: start + 200 * 60 })[Symbol.asyncIterator]();
+    expect(((await lazy.next()).value as { id: string }[])[0]?.id).toBe(ids[103]);
+    await lazy.return?.();
+    expect((await state()).requests.filter((entry) => entry.path === '/v1/payouts')).toHaveLength(3);
+
+    const none: unknown[] = [];
+    for await (const page of stripe.payoutsCreated({ from: start + 200 * 60, to: start + 300 * 60 })) none.push(page);
+    expect(none).toEqual([]);
+  });
+
   it('sends Stripe-Version and types a missing object', async () => {
     const { stripe } = await setup({}, { apiVersion: '2026-09-30.endive' });
     expect((await stripe.balance()).apiVersion).toBe('2026-09-30.endive');

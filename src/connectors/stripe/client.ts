@@ -90,6 +90,8 @@ export interface StripeClient {
   payoutSettlement(payoutId: string, signal?: AbortSignal): Promise<{ payout: Payout; violations: Violation[] }>;
   /** Refunds created in [fromEpochSeconds, toEpochSeconds], newest first, a page at a time (every page, lazily). */
   refundsCreated(range: { from: number; to: number }, signal?: AbortSignal): AsyncIterable<StripeRefund[]>;
+  /** Payouts created in [fromEpochSeconds, toEpochSeconds], newest first, a page at a time (every page, lazily). */
+  payoutsCreated(range: { from: number; to: number }, signal?: AbortSignal): AsyncIterable<StripePayout[]>;
   health(): OutboundHealth;
 }
 
@@ -109,6 +111,7 @@ export interface StripeClientOptions {
 
 const BalanceTransactionList = stripeList(StripeBalanceTransaction);
 const RefundList = stripeList(StripeRefund);
+const PayoutList = stripeList(StripePayout);
 const pageLimit = 100;
 
 /**
@@ -282,6 +285,18 @@ export function createStripeClient(options: StripeClientOptions): StripeClient {
       for (;;) {
         const response = await get('/v1/refunds', { created: { gte: range.from, lte: range.to }, limit: pageLimit, starting_after: startingAfter }, signal);
         const page = parse(RefundList, response.body, 'GET refunds');
+        if (page.data.length > 0) yield page.data;
+        const last = page.data.at(-1);
+        if (!page.has_more || !last) return;
+        startingAfter = last.id;
+      }
+    },
+
+    async *payoutsCreated(range, signal) {
+      let startingAfter: string | undefined;
+      for (;;) {
+        const response = await get('/v1/payouts', { created: { gte: range.from, lte: range.to }, limit: pageLimit, starting_after: startingAfter }, signal);
+        const page = parse(PayoutList, response.body, 'GET payouts');
         if (page.data.length > 0) yield page.data;
         const last = page.data.at(-1);
         if (!page.has_more || !last) return;

@@ -325,6 +325,34 @@ describe('Stripe emulator events, webhooks and sandbox', () => {
     expect(await stripeError(stripe.balanceTransactions.list({ limit: 101 }))).toMatchObject({ statusCode: 400, code: 'parameter_invalid_integer' });
   });
 
+  it('lists payouts newest first by created range and status, paged both ways', async () => {
+    let now = Date.UTC(2026, 10, 1);
+    const { emulator, stripe } = await setup({ now: () => now });
+    const ids: string[] = [];
+    for (let n = 0; n < 4; n++) {
+      await sandboxPost(emulator.url, '/_sandbox/payments', { amount: 1000 + n, currency: 'usd' });
+      ids.push((await sandboxPost<{ id: string }>(emulator.url, '/_sandbox/payouts', {})).id);
+      now += 100_000;
+    }
+    await emulator.idle();
+    const start = Date.UTC(2026, 10, 1) / 1000;
+    const all = await stripe.payouts.list({ limit: 10 });
+    expect(all.data.map((p) => p.id)).toEqual([...ids].reverse());
+    const ranged = await stripe.payouts.list({ created: { gte: start + 100, lte: start + 200 }, limit: 10 });
+    expect(ranged.data.map((p) => [p.id, p.created])).toEqual([[ids[2], start + 200], [ids[1], start + 100]]);
+    expect((await stripe.payouts.list({ created: { gt: start + 200 } })).data.map((p) => p.id)).toEqual([ids[3]]);
+    const first = await stripe.payouts.list({ limit: 3 });
+    const next = await stripe.payouts.list({ limit: 3, starting_after: first.data[2]?.id as string });
+    expect([first.has_more, next.has_more, next.data.map((p) => p.id)]).toEqual([true, false, [ids[0]]]);
+    const back = await stripe.payouts.list({ limit: 2, ending_before: ids[0] as string });
+    expect([back.has_more, back.data.map((p) => p.id)]).toEqual([true, [ids[2], ids[1]]]);
+    const front = await stripe.payouts.list({ limit: 2, ending_before: ids[2] as string });
+    expect([front.has_more, front.data.map((p) => p.id)]).toEqual([false, [ids[3]]]);
+    expect((await stripe.payouts.list({ status: 'paid' })).data).toHaveLength(4);
+    expect((await stripe.payouts.list({ status: 'pending' })).data).toEqual([]);
+    expect(await stripeError(stripe.payouts.list({ starting_after: 'po_missing' }))).toMatchObject({ statusCode: 404, code: 'resource_missing' });
+  });
+
   it('injects faults in Stripe’s shapes: 429 rate_limit_error with Retry-After, 500 api_error, 503 in an outage', async () => {
     const { emulator, raw } = await setup({ random: scripted(0.1), retryAfterSeconds: 2 });
     await sandboxPost(emulator.url, '/_sandbox/faults', { rateLimitRate: 0.5 });

@@ -1,4 +1,4 @@
-import type { Connection, Connections, ShopifyClient } from '../../connectors/index.js';
+import type { Connection, Connections, ShopifyClient, StripeClient } from '../../connectors/index.js';
 import { fetchPayoutsCorrection, rematchCorrection, settlementCheck, type RecentPayoutLister, type ReconciliationCheck, type Settlement, type SettlementConfig } from '../../flows/index.js';
 import type { Clock } from '../../model/index.js';
 import type { Store } from '../../store/index.js';
@@ -14,9 +14,23 @@ function shopifyRecentPayouts(connection: Connection): RecentPayoutLister {
   };
 }
 
-/** How a connection's recent payouts are listed, when its API (as the hub's client speaks it) can. Stripe's client reads payouts by id only. */
-function recentPayoutsOf(connection: Connection | undefined): RecentPayoutLister | undefined {
-  return connection?.system === 'shopify' ? shopifyRecentPayouts(connection) : undefined;
+/** Stripe's paid payouts created since a moment (`GET /v1/payouts?created[gte]=`, every page), by id; pending, failed and canceled ones are left to their webhooks. */
+function stripeRecentPayouts(connection: Connection, clock: Clock): RecentPayoutLister {
+  const client = connection.instance.client as StripeClient;
+  return async (since, signal) => {
+    // A day past now on the upper bound, so a clock behind Stripe's does not hide a payout just made.
+    const range = { from: Math.floor(since / 1000), to: Math.ceil(clock.now() / 1000) + 86_400 };
+    const ids: string[] = [];
+    for await (const page of client.payoutsCreated(range, signal)) ids.push(...page.filter((p) => p.status === 'paid').map((p) => p.id));
+    return ids;
+  };
+}
+
+/** How a connection's recent payouts are listed, when its API (as the hub's client speaks it) can. */
+function recentPayoutsOf(connection: Connection | undefined, clock: Clock): RecentPayoutLister | undefined {
+  if (connection?.system === 'shopify') return shopifyRecentPayouts(connection);
+  if (connection?.system === 'stripe') return stripeRecentPayouts(connection, clock);
+  return undefined;
 }
 
 /**
@@ -31,13 +45,13 @@ export function settlementReconciliation(deps: { store: Store; clock: Clock; con
   const checks: ReconciliationCheck[] = [];
   for (const connection of deps.connections.values()) {
     if (!sources(connection.id)) continue;
-    const canFetch = deps.settlement !== undefined && recentPayoutsOf(connection) !== undefined;
+    const canFetch = deps.settlement !== undefined && recentPayoutsOf(connection, deps.clock) !== undefined;
     const fix = canFetch
       ? { correction: 'fetch-payouts' }
       : { note: `${connection.id} cannot list its payouts through the hub's client: a payout whose webhook was missed cannot be read back; replay the payout webhook or wait for the payout` };
     checks.push(settlementCheck({ store: deps.store, clock: deps.clock, connectionId: connection.id, providers: [connection.system], delayMs, fix }));
   }
   const corrections = [rematchCorrection()];
-  if (deps.settlement) corrections.push(fetchPayoutsCorrection({ store: deps.store, sources, recent: (id) => recentPayoutsOf(deps.connections.get(id)), settlement: deps.settlement }));
+  if (deps.settlement) corrections.push(fetchPayoutsCorrection({ store: deps.store, sources, recent: (id) => recentPayoutsOf(deps.connections.get(id), deps.clock), settlement: deps.settlement }));
   return { checks, corrections };
 }

@@ -289,6 +289,10 @@ export function registerVendorRoutes(app: FastifyInstance, options: VendorRouteO
   endpoint('GET', '/v1/refunds/:id', ['expand'], (_params, route) => state.retrieve('refund', route['id'] as string));
   endpoint('GET', '/v1/charges/:id', ['expand'], (_params, route) => state.retrieve('charge', route['id'] as string));
   endpoint('GET', '/v1/disputes/:id', ['expand'], (_params, route) => state.retrieve('dispute', route['id'] as string));
+  endpoint('GET', '/v1/payouts', ['status', 'created', 'arrival_date', 'destination', 'limit', 'starting_after', 'ending_before', 'expand'], (params) => {
+    const status = enumParam(params, 'status', ['pending', 'paid', 'failed', 'canceled', 'in_transit'] as const);
+    return state.listPayouts({ ...(status !== undefined ? { status } : {}), created: createdRange(params), limit: pageLimit(params), ...cursors(params) });
+  });
   endpoint('GET', '/v1/payouts/:id', ['expand'], (_params, route) => state.retrieve('payout', route['id'] as string));
   endpoint('GET', '/v1/balance', ['expand'], () => state.balance());
   endpoint('GET', '/v1/balance_transactions', ['payout', 'type', 'limit', 'starting_after', 'ending_before', 'expand', 'currency', 'source', 'created'], (params) => {

@@ -430,6 +430,24 @@ export class StripeState {
     return page(items, filter, '/v1/refunds', 'refund');
   }
 
+  /** Payouts, newest first, optionally of one status and within a `created` range (epoch seconds). */
+  listPayouts(filter: { status?: string; created: { gt?: number; gte?: number; lt?: number; lte?: number }; limit: number; startingAfter?: string; endingBefore?: string }): StripeListPage {
+    const { gt, gte, lt, lte } = filter.created;
+    const items = [...this.payouts.values()]
+      .filter((payout) => {
+        const created = payout['created'] as number;
+        return (
+          (filter.status === undefined || payout['status'] === filter.status) &&
+          (gt === undefined || created > gt) &&
+          (gte === undefined || created >= gte) &&
+          (lt === undefined || created < lt) &&
+          (lte === undefined || created <= lte)
+        );
+      })
+      .reverse();
+    return page(items, filter, '/v1/payouts', 'payout');
+  }
+
   listEvents(filter: { type?: string; limit: number; startingAfter?: string; endingBefore?: string }): StripeListPage {
     const items = this.events.filter((event) => filter.type === undefined || event['type'] === filter.type).reverse();
     return page(items, filter, '/v1/events', 'event');
