@@ -154,6 +154,47 @@ describe('reconciliation of orders and payments', () => {
     expect(again.drift).toEqual([]);
   }, 120_000);
 
+  it('finds a Sales Order a person cancelled in ERPNext while the hub holds the order open, amends it, and then finds nothing', async () => {
+    expect((await call('POST', `${url('wh-main')}/_sandbox/behaviour`, { shipDelayMs: 600_000 })).status).toBe(200);
+    const placed = await placeOrder(basket([tee(2)]), { webhook: true });
+    const orderId = (await waitFor(() => hubOrderId(placed.externalId), { timeoutMs: 20_000, what: 'order in the hub' }))!;
+    await waitFor(async () => (await api('GET', `/v1/orders/${orderId}`)).body['status'] === 'released', { timeoutMs: 30_000, what: 'order released' });
+    expect((await runReconciliation(['orders'])).drift).toEqual([]);
+
+    const original = await salesOrderOf(orderId);
+    const cancelled = await call('POST', `${url('erp-main')}/_sandbox/desk`, { user: 'jane@retailer.example', doctype: 'Sales Order', name: original['name'], action: 'cancel' });
+    expect(cancelled.status).toBe(200);
+    expect((cancelled.body['data'] as Record<string, unknown>)['docstatus']).toBe(2);
+
+    const run = await runReconciliation(['orders']);
+    expect(run.status).toBe('succeeded');
+    expect(run.drift).toEqual([
+      expect.objectContaining({
+        kind: 'order_status_mismatch',
+        entity: `order:${orderId}`,
+        systems: ['hub', 'erp-main'],
+        severity: 'critical',
+        correction: 'amend-in-erp',
+        expected: expect.objectContaining({ status: 'submitted' }),
+        actual: expect.objectContaining({ status: 'cancelled', salesOrder: original['name'], modifiedBy: 'jane@retailer.example' }),
+      }),
+    ]);
+    const resolved = await api('POST', `/v1/reconciliation/drift/${run.drift[0]!.id}/resolve`, {});
+    expect(resolved.body).toMatchObject({ status: 'resolved', resolution: expect.stringContaining(`${String(original['name'])}-1`) });
+    expect(resolved.status).toBe(200);
+
+    // The sandbox's reference field is Unique, so the amendment is tied to the order through amended_from.
+    const docs = (await call('GET', `${url('erp-main')}/_sandbox/documents?doctype=${encodeURIComponent('Sales Order')}`)).body['data'] as Record<string, unknown>[];
+    const amended = docs.find((d) => d['amended_from'] === original['name'])!;
+    expect(amended).toMatchObject({ name: `${String(original['name'])}-1`, docstatus: 1, customer: original['customer'] });
+    expect(docs.filter((d) => d['amended_from'] === original['name'])).toHaveLength(1);
+    expect(decimalToMinor(String(amended['grand_total']), 'USD')).toBe(placed.total);
+    expect((amended['items'] as { item_code: string; qty: number }[]).map((i) => [i.item_code, Number(i.qty)])).toEqual((original['items'] as { item_code: string; qty: number }[]).map((i) => [i.item_code, Number(i.qty)]));
+    await waitFor(async () => ((await api('GET', `/v1/orders/${orderId}`)).body['timeline'] as { event: string }[]).some((t) => t.event === 'reconciliation.corrected'), { timeoutMs: 10_000, what: 'correction on the timeline' });
+
+    expect((await runReconciliation(['orders'])).drift).toEqual([]);
+  }, 120_000);
+
   it('runs by itself on the configured schedule', async () => {
     const scheduled = await waitFor(async () => ((await api('GET', '/v1/reconciliation/runs?limit=100')).body['data'] as { id: string; trigger: string; scope: string[] }[]).find((r) => r.trigger === 'schedule'), { timeoutMs: 10_000, what: 'a scheduled run' });
     expect(scheduled!.scope).toEqual(['orders', 'inventory', 'catalog', 'payments', 'journal']);

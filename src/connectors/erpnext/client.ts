@@ -19,6 +19,8 @@ export interface ErpnextClient extends FrappeResources {
   salesInvoices: SalesInvoiceOps;
   paymentEntries: PaymentEntryOps;
   journalEntries: JournalEntryOps;
+  /** The custom field the hub's reference is written to (settings.referenceField). */
+  readonly referenceField: string;
   /** The API user the key belongs to (frappe.auth.get_logged_user). */
   loggedUser(signal?: AbortSignal): Promise<string>;
   health(): OutboundHealth;
@@ -79,6 +81,7 @@ export function createErpnextClient(options: ErpnextClientOptions): ErpnextClien
     ...catalog,
     ...selling,
     ...accounting,
+    referenceField: settings.referenceField,
     async loggedUser(signal) {
       const message = await resources.callMethod('frappe.auth.get_logged_user', signal ? { signal } : {});
       return String(message);

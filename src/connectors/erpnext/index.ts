@@ -47,6 +47,7 @@ export type {
   SalesOrderOps as ErpnextSalesOrderOps,
   SellingTotals as ErpnextSellingTotals,
 } from './selling.js';
+export { amendDoc as amendErpnextDoc } from './amend.js';
 export { createCustomerCache as createErpnextCustomerCache, isMissingCustomer as isMissingErpnextCustomer, type CustomerCache as ErpnextCustomerCache } from './customer-cache.js';
 export { creditedQuantities as erpnextCreditedQuantities, planCreditNote as planErpnextCreditNote, type CreditPlan as ErpnextCreditPlan, type NewCreditNote as NewErpnextCreditNote } from './credit-notes.js';
 export { planItemUpdate as planErpnextItemUpdate, type ItemUpdatePlan as ErpnextItemUpdatePlan, type RowQuantity as ErpnextRowQuantity } from './order-updates.js';

@@ -22,4 +22,6 @@ export interface LedgerPort {
   post(entry: { reference: string; date: string; currency: string; lines: JournalLine[]; memo: string | null }, signal: AbortSignal): Promise<{ document: string }>;
   /** Posts money received against an invoice as the ERP's payment document, allocated to it; idempotent per reference. */
   postPayment?(payment: InvoicePayment, signal: AbortSignal): Promise<{ document: string }>;
+  /** Cancels a posted document (one whose amounts the ERP no longer agrees with); an already cancelled one is fine. */
+  cancel?(document: string, signal: AbortSignal): Promise<void>;
 }

@@ -21,6 +21,11 @@ export interface ErpPort {
   bookSalesOrder(input: { reference: string; order: Order; company?: string | undefined; lineWarehouses: Record<string, string | undefined> }, signal: AbortSignal): Promise<{ salesOrder: string; customer: string }>;
   /** Cancels the Sales Order (already cancelled is fine). */
   cancelSalesOrder(salesOrder: string, signal: AbortSignal): Promise<void>;
+  /**
+   * Amends a Sales Order a person cancelled in the ERP: a copy with the same lines and reference, submitted
+   * (ERPNext names it `<salesOrder>-1`); an amendment made before is answered, not made twice. Optional.
+   */
+  amendSalesOrder?(salesOrder: string, signal: AbortSignal): Promise<{ salesOrder: string }>;
   /** Sets the ordered quantity of lines still open (a partial cancellation). */
   reduceSalesOrder(salesOrder: string, lines: LineQuantity[], signal: AbortSignal): Promise<void>;
   /** Creates and submits a Delivery Note for shipped units. */

@@ -3,7 +3,7 @@ import { inOutboxTransaction, type HandlerTransaction } from '../../messaging/in
 import { newId } from '../../model/index.js';
 import { getJournalEntryByKey, setJournalPosting, testStores, type Store } from '../../store/index.js';
 import { createLedger, type JournalDraft } from '../ledger/index.js';
-import { compareJournalWithErp, erpJournalCheck, repostEntryCorrection, type ErpJournalRecord, type ErpJournalSide, type HubJournalPosting } from './journal-check.js';
+import { cancelAndRepostCorrection, compareJournalWithErp, erpJournalCheck, repostEntryCorrection, type ErpJournalRecord, type ErpJournalSide, type HubJournalPosting } from './journal-check.js';
 import type { StoredDrift } from './ports.js';
 
 const stores = await testStores();
@@ -46,6 +46,25 @@ describe('compareJournalWithErp', () => {
       ['Clearing', { debit: 10_000, credit: 0 }, { debit: 10_001, credit: 0 }],
       ['Debtors', { debit: 0, credit: 10_000 }, { debit: 0, credit: 10_001 }],
     ]);
+    for (const m of edited) expect(m.differing).toEqual([{ entryId: 'je_2', currency: 'USD', document: 'JV-2', erpDocument: 'JV-2' }]);
+    expect(moved.every((m) => m.differing.length === 1 && m.differing[0]!.erpDocument === 'JV-2')).toBe(true);
+  });
+
+  it('counts the amendment a person made of a cancelled document in its place, naming it as the differing document', () => {
+    const amendment = doc('JV-1-1', '2026-11-26', [line('Bank', 9_600, 0), line('Fees', 300, 0), line('Clearing', 0, 9_900)]);
+    const found = compareJournalWithErp([payout, capture], erpOf([{ ...asPosted(payout), state: 'cancelled', amendment }, asPosted(capture)]));
+    expect(found.map((m) => [m.account, m.hub, m.erp])).toEqual([
+      ['Bank', { debit: 9_700, credit: 0 }, { debit: 9_600, credit: 0 }],
+      ['Clearing', { debit: 10_000, credit: 10_000 }, { debit: 10_000, credit: 9_900 }],
+    ]);
+    for (const m of found) {
+      expect(m.stale).toEqual([]);
+      expect(m.differing).toEqual([{ entryId: 'je_1', currency: 'USD', document: 'JV-1', erpDocument: 'JV-1-1' }]);
+    }
+    // An amendment with the hub's amounts is no drift; a cancelled amendment leaves the posting stale.
+    expect(compareJournalWithErp([payout], erpOf([{ ...asPosted(payout), state: 'cancelled', amendment: { ...asPosted(payout), name: 'JV-1-1' } }]))).toEqual([]);
+    const gone = compareJournalWithErp([payout], erpOf([{ ...asPosted(payout), state: 'cancelled', amendment: { ...amendment, state: 'cancelled' } }]));
+    expect(gone.every((m) => m.stale.length === 1 && m.differing.length === 0)).toBe(true);
   });
 
   it('keeps currencies apart, in exact minor units (JPY, KWD)', () => {
@@ -140,13 +159,34 @@ describe.each(stores)('journal check on $name', (factory) => {
         ['journal_mismatch', 'journal:2026-11-26:Bank:USD', { debit: 8_000, credit: 0 }, { debit: 3_000, credit: 0 }, 'repost-entry'],
         ['journal_mismatch', 'journal:2026-11-26:Clearing:USD', { debit: 0, credit: 8_000 }, { debit: 0, credit: 3_000 }, 'repost-entry'],
       ]);
-      expect(drift[0]!.detail).toEqual({ connectionId: 'erp-test', entries: [payout.id, pending.id].sort(), stale: [{ entryId: payout.id, currency: 'USD', document: 'JV-1' }] });
+      expect(drift[0]!.detail).toEqual({ connectionId: 'erp-test', entries: [payout.id, pending.id].sort(), stale: [{ entryId: payout.id, currency: 'USD', document: 'JV-1' }], differing: [] });
       const first = await inTx(store, now, (tx) => correction.commit(tx, stored(drift[0]!), undefined));
       expect(first.posts).toEqual([{ entryId: payout.id, replaces: { USD: 'JV-1' } }]);
       expect(first.result.summary).toContain('JV-1');
       expect(await getJournalEntryByKey(store.db, 'payout:1')).toMatchObject({ status: 'pending', erp_documents: null });
       const second = await inTx(store, now, (tx) => correction.commit(tx, stored(drift[1]!), undefined));
       expect(second.posts).toEqual([]);
+
+      // Amended by a person with other amounts: the amendment is cancelled in the ERP, the entry re-posted once.
+      await setJournalPosting(store.db, payout.id, { status: 'posted', erp_connection: 'erp-test', erp_documents: JSON.stringify({ USD: 'JV-5' }), error: null, posted_at: now });
+      docs.set('JV-5', { ...doc('JV-5', '2026-11-26', [], 'cancelled'), amendment: doc('JV-5-1', '2026-11-26', [line('Bank', 4_900, 0), line('Clearing', 0, 4_900)]) });
+      const edited = (await check.run(window, signal)).map(stored);
+      expect(edited.map((d) => [d.entity, d.correction])).toEqual([
+        ['journal:2026-11-26:Bank:USD', 'cancel-and-repost'],
+        ['journal:2026-11-26:Clearing:USD', 'cancel-and-repost'],
+      ]);
+      const cancelled: string[] = [];
+      const ledgerPort = { connectionId: 'erp-test', post: port.post, cancel: (document: string) => Promise.resolve(void cancelled.push(document)) };
+      const fix = cancelAndRepostCorrection({ ledger: (id) => (id === 'erp-test' ? ledgerPort : undefined) });
+      const prepared = await fix.prepare!(edited[0]!, signal);
+      expect(cancelled).toEqual(['JV-5-1']);
+      const reposted = await inTx(store, now, (tx) => fix.commit(tx, edited[0]!, prepared));
+      expect(reposted.posts).toEqual([{ entryId: payout.id, replaces: { USD: 'JV-5' } }]);
+      expect(reposted.result.summary).toContain('JV-5-1');
+      const preparedAgain = await fix.prepare!(edited[1]!, signal);
+      const again = await inTx(store, now, (tx) => fix.commit(tx, edited[1]!, preparedAgain));
+      expect(again.posts).toEqual([]);
+      await expect(cancelAndRepostCorrection({ ledger: () => undefined }).prepare!(edited[0]!, signal)).rejects.toMatchObject({ code: 'ledger_cannot_cancel' });
     } finally {
       await store.close();
     }

@@ -1,6 +1,6 @@
-import { JournalLine, type Clock } from '../../model/index.js';
+import { JournalLine, permanentError, type Clock } from '../../model/index.js';
 import { listJournalEntries, type Store } from '../../store/index.js';
-import { repostJournalEntry } from '../ledger/index.js';
+import { repostJournalEntry, type LedgerPort } from '../ledger/index.js';
 import type { Drift } from './drift.js';
 import type { Correction, ReconciliationCheck, StoredDrift } from './ports.js';
 
@@ -19,6 +19,8 @@ export interface ErpJournalRecord {
   state: 'draft' | 'submitted' | 'cancelled';
   postingDate: string;
   lines: readonly { account: string; debit: number; credit: number }[];
+  /** For a cancelled document: the amendment a person made of it in the ERP (the newest of the chain), which stands in its place. */
+  amendment?: ErpJournalRecord | undefined;
 }
 
 /** The ERP's Journal Entries, read by name. */
@@ -37,6 +39,16 @@ export interface StalePosting {
   document: string;
 }
 
+/** A hub posting whose ERP document is submitted with other amounts than the hub's (edited there: cancelled and amended by hand). */
+export interface DifferingPosting {
+  entryId: string;
+  currency: string;
+  /** The document the hub recorded. */
+  document: string;
+  /** The submitted document that differs: the recorded one, or the amendment standing in its place. */
+  erpDocument: string;
+}
+
 /** One (date, account, currency) whose totals differ between the hub and the ERP. */
 export interface JournalMismatch {
   date: string;
@@ -48,9 +60,25 @@ export interface JournalMismatch {
   entries: string[];
   /** Among them, the postings whose document the ERP no longer counts. */
   stale: StalePosting[];
+  /** Among them, the postings whose ERP document counts with other amounts. */
+  differing: DifferingPosting[];
 }
 
 const keyOf = (date: string, account: string, currency: string) => JSON.stringify([date, account, currency]);
+
+/** Whether two sets of lines carry the same Σ debit and Σ credit per account. */
+function sameAmounts(hub: readonly { account: string; debit: number; credit: number }[], erp: readonly { account: string; debit: number; credit: number }[]): boolean {
+  const net = new Map<string, { debit: number; credit: number }>();
+  const add = (lines: typeof hub, sign: 1 | -1) => {
+    for (const line of lines) {
+      const total = net.get(line.account) ?? { debit: 0, credit: 0 };
+      net.set(line.account, { debit: total.debit + sign * line.debit, credit: total.credit + sign * line.credit });
+    }
+  };
+  add(hub, 1);
+  add(erp, -1);
+  return [...net.values()].every((t) => t.debit === 0 && t.credit === 0);
+}
 
 /**
  * Totals per (date, account, currency), Σ debit and Σ credit, of the hub's entries against the ERP
@@ -62,13 +90,14 @@ export function compareJournalWithErp(hub: readonly HubJournalPosting[], erp: Re
   const at = (date: string, account: string, currency: string) => {
     const key = keyOf(date, account, currency);
     let total = totals.get(key);
-    if (!total) totals.set(key, (total = { date, account, currency, hub: { debit: 0, credit: 0 }, erp: { debit: 0, credit: 0 }, entries: [], stale: [] }));
+    if (!total) totals.set(key, (total = { date, account, currency, hub: { debit: 0, credit: 0 }, erp: { debit: 0, credit: 0 }, entries: [], stale: [], differing: [] }));
     return total;
   };
   const involve = (total: JournalMismatch, entryId: string) => {
     if (!total.entries.includes(entryId)) total.entries.push(entryId);
   };
   const staleOf = new Map<string, StalePosting[]>();
+  const differingOf = new Map<string, DifferingPosting[]>();
   for (const entry of hub) {
     for (const line of entry.lines) {
       if (!entry.documents[line.currency]) continue;
@@ -78,9 +107,14 @@ export function compareJournalWithErp(hub: readonly HubJournalPosting[], erp: Re
       involve(total, entry.id);
     }
     for (const [currency, document] of Object.entries(entry.documents)) {
-      const doc = erp.get(document);
+      const recorded = erp.get(document);
+      // A cancelled document amended by a person: the amendment is what the ERP counts now.
+      const doc = recorded?.state === 'cancelled' && recorded.amendment ? recorded.amendment : recorded;
       if (!doc || doc.state === 'cancelled') staleOf.set(entry.id, [...(staleOf.get(entry.id) ?? []), { entryId: entry.id, currency, document }]);
       if (doc?.state !== 'submitted') continue;
+      if (!sameAmounts(entry.lines.filter((l) => l.currency === currency), doc.lines) || doc.postingDate !== entry.date) {
+        differingOf.set(entry.id, [...(differingOf.get(entry.id) ?? []), { entryId: entry.id, currency, document, erpDocument: doc.name }]);
+      }
       for (const line of doc.lines) {
         const total = at(doc.postingDate, line.account, currency);
         total.erp.debit += line.debit;
@@ -94,6 +128,7 @@ export function compareJournalWithErp(hub: readonly HubJournalPosting[], erp: Re
     if (total.hub.debit === total.erp.debit && total.hub.credit === total.erp.credit) continue;
     total.entries.sort();
     total.stale = total.entries.flatMap((id) => (staleOf.get(id) ?? []).filter((s) => s.currency === total.currency));
+    total.differing = total.entries.flatMap((id) => (differingOf.get(id) ?? []).filter((s) => s.currency === total.currency));
     mismatches.push(total);
   }
   return mismatches.sort((a, b) => a.date.localeCompare(b.date) || a.account.localeCompare(b.account) || a.currency.localeCompare(b.currency));
@@ -161,8 +196,8 @@ export function erpJournalCheck(deps: { store: Store; clock: Clock; erp: ErpJour
           expected: mismatch.hub,
           actual: mismatch.erp,
           severity: 'critical',
-          correction: mismatch.stale.length > 0 ? 'repost-entry' : undefined,
-          detail: { connectionId: erp.connectionId, entries: mismatch.entries, stale: mismatch.stale },
+          correction: mismatch.stale.length > 0 ? 'repost-entry' : mismatch.differing.length > 0 ? 'cancel-and-repost' : undefined,
+          detail: { connectionId: erp.connectionId, entries: mismatch.entries, stale: mismatch.stale, differing: mismatch.differing },
         });
       }
       return drift;
@@ -201,6 +236,35 @@ export function repostEntryCorrection(): Correction {
       for (const s of stale) byEntry.set(s.entryId, { ...byEntry.get(s.entryId), [s.currency]: s.document });
       for (const [entryId, replaces] of byEntry) if (await repostJournalEntry(tx, entryId, replaces)) queued.push(`${entryId} (replacing ${Object.values(replaces).join(', ')})`);
       return { summary: queued.length > 0 ? `queued the posting of ${queued.join('; ')}` : 'nothing to re-post: the entries were posted again already' };
+    },
+  };
+}
+
+/**
+ * Replaces the ERP documents a person edited (cancelled and amended with other amounts, or otherwise
+ * submitted with amounts the hub does not hold): the differing document is cancelled in the ERP
+ * (already cancelled is fine), then the hub's entry is posted again as a new document replacing the
+ * one it recorded — once, however often the correction runs.
+ */
+export function cancelAndRepostCorrection(deps: { ledger: (connectionId: string) => LedgerPort | undefined }): Correction {
+  return {
+    name: 'cancel-and-repost',
+    async prepare(drift, signal) {
+      const connectionId = drift.detail?.['connectionId'];
+      const port = typeof connectionId === 'string' ? deps.ledger(connectionId) : undefined;
+      if (!port?.cancel) throw permanentError('ledger_cannot_cancel', `${String(connectionId)} is not a ledger of this hub that can cancel a document`);
+      const differing = (drift.detail?.['differing'] ?? []) as DifferingPosting[];
+      for (const document of new Set(differing.map((d) => d.erpDocument))) await port.cancel(document, signal);
+      return { cancelled: [...new Set(differing.map((d) => d.erpDocument))] };
+    },
+    async commit(tx, drift, prepared) {
+      const differing = (drift.detail?.['differing'] ?? []) as DifferingPosting[];
+      const byEntry = new Map<string, Record<string, string>>();
+      for (const d of differing) byEntry.set(d.entryId, { ...byEntry.get(d.entryId), [d.currency]: d.document });
+      const queued: string[] = [];
+      for (const [entryId, replaces] of byEntry) if (await repostJournalEntry(tx, entryId, replaces)) queued.push(`${entryId} (replacing ${Object.values(replaces).join(', ')})`);
+      const { cancelled } = prepared as { cancelled: string[] };
+      return { summary: `cancelled ${cancelled.join(', ')}; ${queued.length > 0 ? `queued the posting of ${queued.join('; ')}` : 'the entries were posted again already'}` };
     },
   };
 }

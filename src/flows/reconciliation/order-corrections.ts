@@ -75,6 +75,24 @@ export function cancelInErpCorrection(deps: { erp: (connectionId: string) => Erp
   };
 }
 
+/** An order the hub holds open whose ERP order a person cancelled: the cancelled order is amended (same lines, same reference) and submitted. */
+export function amendInErpCorrection(deps: { erp: (connectionId: string) => ErpPort | undefined }): Correction {
+  return {
+    name: 'amend-in-erp',
+    async prepare(drift, signal) {
+      const port = erpOf(deps.erp, drift);
+      if (!port.amendSalesOrder) throw permanentError('erp_cannot_amend', `${port.connectionId} (${port.system}) cannot amend a cancelled Sales Order: book the order again by hand`);
+      const amended = await port.amendSalesOrder(text(drift, 'salesOrder'), signal);
+      return { salesOrder: amended.salesOrder, system: port.system };
+    },
+    async commit(tx, drift, prepared) {
+      const { salesOrder, system } = prepared as { salesOrder: string; system: string };
+      await noteOnTimeline(tx, drift, system, { amended: text(drift, 'salesOrder'), salesOrder });
+      return { summary: `amended cancelled ${text(drift, 'salesOrder')} as ${salesOrder} in ${text(drift, 'connectionId')}` };
+    },
+  };
+}
+
 /** An order the hub booked whose ERP order is gone (deleted there): it is booked again, by the same reference and warehouses. */
 export function rebookOrderCorrection(deps: { store: Store; erp: (connectionId: string) => ErpPort | undefined }): Correction {
   return {

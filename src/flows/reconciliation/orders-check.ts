@@ -77,7 +77,7 @@ export function compareOrdersWithErp(hub: readonly OrderFactRow[], erp: readonly
         expected: { status: expectedState, hubStatus: order.status },
         actual: { status: current.state, salesOrder: current.document, modifiedBy: current.modifiedBy },
         severity: cancelled ? 'warning' : 'critical',
-        correction: cancelled && current.state === 'submitted' ? 'cancel-in-erp' : undefined,
+        correction: cancelled && current.state === 'submitted' ? 'cancel-in-erp' : !cancelled && current.state === 'cancelled' ? 'amend-in-erp' : undefined,
         detail: { ...detail, salesOrder: current.document },
       });
       continue;

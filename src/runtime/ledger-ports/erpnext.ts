@@ -19,6 +19,9 @@ export function erpnextLedgerPortOf(connectionId: string, client: ErpnextClient)
       const doc = ensured.doc.state === 'draft' ? await client.journalEntries.submit(ensured.doc.name, signal) : ensured.doc;
       return { document: doc.name };
     },
+    async cancel(document, signal) {
+      await client.cancelDoc('Journal Entry', document, signal);
+    },
     async postPayment({ reference, date, invoice, amount, account, providerReference }, signal) {
       const ensured = await client.paymentEntries.ensure({ reference, invoice, amount, postingDate: date, account, ...(providerReference ? { referenceNo: providerReference } : {}) }, signal);
       if (ensured.doc.state !== 'draft') return { document: ensured.doc.name };

@@ -80,6 +80,22 @@ describe('the ERPNext order port: calls per order', () => {
     expect((await documents('Sales Order')).data[0]).toMatchObject({ per_delivered: 100, per_billed: 100, status: 'Completed' });
   });
 
+  it('delivers and invoices against the amendment of a Sales Order cancelled and amended in ERPNext', async () => {
+    const { emulator, port: makePort, documents } = await start();
+    const port = makePort();
+    const { salesOrder } = await port.bookSalesOrder({ reference: 'ord_1', order: order('1001'), lineWarehouses: {} }, signal);
+    const cancelled = await fetch(`${emulator.url}/_sandbox/desk`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ doctype: 'Sales Order', name: salesOrder, action: 'cancel' }) });
+    expect(cancelled.status).toBe(200);
+    const { salesOrder: amended } = await port.amendSalesOrder!(salesOrder, signal);
+    expect(amended).toBe(`${salesOrder}-1`);
+    // The order's workflow still knows the original name: the port works on the ERP's current version.
+    const { deliveryNote } = await port.deliver({ reference: 'ful_1', salesOrder, lines: [{ lineId: '1', sku: 'TEE-RED-M', quantity: 2 }], postingDate: '2026-11-27' }, signal);
+    const { salesInvoice } = await port.invoice({ reference: 'inv_1', salesOrder, postingDate: '2026-11-27' }, signal);
+    const rowsOf = (doc: Record<string, unknown>) => (doc['items'] as Record<string, unknown>[]).map((r) => r['against_sales_order'] ?? r['sales_order']);
+    expect(rowsOf((await documents('Delivery Note')).data.find((d) => d['name'] === deliveryNote)!)).toEqual([amended]);
+    expect(rowsOf((await documents('Sales Invoice')).data.find((d) => d['name'] === salesInvoice)!)).toEqual([amended]);
+  });
+
   it('submits a draft Sales Order it finds by reference (one made by an earlier version)', async () => {
     const { client, port: makePort, documents } = await start();
     const port = makePort();

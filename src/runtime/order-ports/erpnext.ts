@@ -1,6 +1,6 @@
-import { permanentError, type Order } from '../../model/index.js';
+import { permanentError, TillbridgeError, type Order } from '../../model/index.js';
 import type { ErpnextClient } from '../../connectors/index.js';
-import { createErpnextCustomerCache } from '../../connectors/erpnext/index.js';
+import { amendErpnextDoc, createErpnextCustomerCache } from '../../connectors/erpnext/index.js';
 import type { ErpPort, LineQuantity } from '../../flows/index.js';
 
 /** Accounts order charges are booked to (full ERPNext account names, e.g. "Sales Tax - TR"). */
@@ -43,6 +43,22 @@ export function erpnextPortOf(connectionId: string, client: ErpnextClient, accou
   // of one customer book concurrently (each order has its own ordering key), so concurrent first
   // bookings of one customer share one look-up instead of racing to create it.
   const customers = createErpnextCustomerCache(client.customers, { capacity: customerCacheSize });
+  /** The submitted amendment of a Sales Order cancelled in ERPNext and amended there (by a person or by reconciliation), if any. */
+  const amendmentOf = async (salesOrder: string, signal: AbortSignal): Promise<string | undefined> => {
+    const amended = await client.listDocs('Sales Order', { filters: [['amended_from', '=', salesOrder], ['docstatus', '=', 1]], fields: ['name'], limit: 1, signal });
+    return amended[0]?.name;
+  };
+  /** Works on the order's Sales Order; when ERPNext refuses it and it was amended, on its amendment (the ERP's current version). */
+  const onCurrent = async <T>(salesOrder: string, signal: AbortSignal, work: (salesOrder: string) => Promise<T>): Promise<T> => {
+    try {
+      return await work(salesOrder);
+    } catch (error) {
+      if (!(error instanceof TillbridgeError) || error.retryable) throw error;
+      const amendment = await amendmentOf(salesOrder, signal);
+      if (amendment === undefined) throw error;
+      return onCurrent(amendment, signal, work);
+    }
+  };
   return {
     connectionId,
     system: 'erpnext',
@@ -82,7 +98,14 @@ export function erpnextPortOf(connectionId: string, client: ErpnextClient, accou
     async cancelSalesOrder(salesOrder, signal) {
       await client.salesOrders.cancel(salesOrder, signal);
     },
-    async reduceSalesOrder(salesOrder, lines, signal) {
+    async amendSalesOrder(salesOrder, signal) {
+      // A Unique reference field refuses the cancelled order's value again: the amendment is then found through amended_from.
+      const unique = await client.referenceIsUnique('Sales Order');
+      const amended = await amendErpnextDoc(client, 'Sales Order', salesOrder, { signal, ...(unique ? { clear: [client.referenceField] } : {}) });
+      const doc = amended['docstatus'] === 0 ? await client.submitDoc('Sales Order', amended.name, signal) : amended;
+      return { salesOrder: doc.name };
+    },
+    reduceSalesOrder: (name, lines, signal) => onCurrent(name, signal, async (salesOrder) => {
       const current = await client.salesOrders.get(salesOrder, signal);
       const rows = lines.map((line) => {
         const row = current.lines.find((l) => l.itemCode === line.sku);
@@ -90,17 +113,17 @@ export function erpnextPortOf(connectionId: string, client: ErpnextClient, accou
         return { rowName: row.rowName, qty: line.quantity };
       });
       await client.salesOrders.updateItems(salesOrder, rows, signal);
-    },
-    async deliver({ reference, salesOrder, lines, postingDate }, signal) {
+    }),
+    deliver: ({ reference, salesOrder: name, lines, postingDate }, signal) => onCurrent(name, signal, async (salesOrder) => {
       const ensured = await client.deliveryNotes.ensure({ reference, salesOrder, postingDate, lines: selection(lines), submit: true }, signal);
       const doc = ensured.doc.state === 'draft' ? await client.deliveryNotes.submit(ensured.doc.name, signal) : ensured.doc;
       return { deliveryNote: doc.name };
-    },
-    async invoice({ reference, salesOrder, postingDate }, signal) {
+    }),
+    invoice: ({ reference, salesOrder: name, postingDate }, signal) => onCurrent(name, signal, async (salesOrder) => {
       const ensured = await client.salesInvoices.ensure({ reference, salesOrder, postingDate, submit: true }, signal);
       const doc = ensured.doc.state === 'draft' ? await client.salesInvoices.submit(ensured.doc.name, signal) : ensured.doc;
       return { salesInvoice: doc.name };
-    },
+    }),
     async creditNote({ reference, salesInvoice, lines, discount, tax, shipping, postingDate, reason }, signal) {
       const ensured = await client.salesInvoices.ensureCreditNote(
         {

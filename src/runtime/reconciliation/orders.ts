@@ -1,5 +1,6 @@
 import type { Connections, ErpnextClient, ErpnextSettings } from '../../connectors/index.js';
 import {
+  amendInErpCorrection,
   cancelInErpCorrection,
   channelOrdersCheck,
   erpOrdersCheck,
@@ -42,6 +43,7 @@ export function ordersReconciliation(deps: {
     importOrderCorrection({ newId: deps.newId }),
     resyncOrderCorrection({ store, erp: deps.erp }),
     cancelInErpCorrection({ erp: deps.erp }),
+    amendInErpCorrection({ erp: deps.erp }),
     rebookOrderCorrection({ store, erp: deps.erp }),
     recordRefundCorrection({ reflectRefund: (tx, refund) => deps.orderToCash.reflectChannelRefund(tx, refund) }),
   ];

@@ -402,13 +402,15 @@ const doctypeList: DocTypeMeta[] = [
 /** Doctypes the hub writes, which carry the reference custom field. */
 export const referenceDoctypes = ['Customer', 'Item', 'Item Price', 'Sales Order', 'Delivery Note', 'Sales Invoice', 'Payment Entry', 'Journal Entry'];
 
-/** The emulator's doctypes; the reference custom field (when configured, Unique or not) is appended to the hub's doctypes. */
+/** The emulator's doctypes; the reference custom field (when configured, Unique or not) is appended to the hub's doctypes, `amended_from` to submittable ones. */
 export function buildMeta(referenceField: string | null, uniqueReference = false): Map<string, DocTypeMeta> {
   const metas = new Map<string, DocTypeMeta>();
   for (const meta of doctypeList) {
     const custom = referenceField ? data(referenceField, { label: 'Tillbridge Reference', ...(uniqueReference ? { unique: true } : {}) }) : undefined;
     const withCustom = custom && referenceDoctypes.includes(meta.name) ? [...meta.fields, custom] : meta.fields;
-    metas.set(meta.name, { ...meta, fields: withCustom });
+    // Frappe gives every submittable doctype `amended_from` (the cancelled document an amendment replaces).
+    const withAmended = meta.isSubmittable ? [...withCustom, link('amended_from', meta.name, { label: 'Amended From' })] : withCustom;
+    metas.set(meta.name, { ...meta, fields: withAmended });
   }
   return metas;
 }

@@ -130,7 +130,8 @@ export class DocumentStore {
       const label = rowLabel ? `${rowLabel}: ${field.label}` : field.label;
       const linked = this.options.metas.has(target) ? this.get(target, value) : undefined;
       if (!linked) missing.push(`${label}: ${value}`);
-      else if (linked.docstatus === 2 && submittable) cancelled.push(`${label}: ${value}`);
+      // An amendment links the cancelled document it replaces (Frappe ignores amended_from here).
+      else if (linked.docstatus === 2 && submittable && field.fieldname !== 'amended_from') cancelled.push(`${label}: ${value}`);
     }
     if (missing.length > 0) frappeThrow('LinkValidationError', `Could not find ${missing.join(', ')}`);
     if (cancelled.length > 0) frappeThrow('CancelledLinkError', `Cannot link cancelled document: ${cancelled.join(', ')}`);
@@ -200,7 +201,18 @@ export class DocumentStore {
     }
   }
 
+  /** Frappe's amended name: `<original>-1` for the first amendment, `<original>-2` when amending an amendment. */
+  private amendedName(meta: DocTypeMeta, amendedFrom: string): string {
+    const original = this.require(meta.name, amendedFrom);
+    if (original.docstatus !== 2) frappeThrow('ValidationError', `${meta.name} ${bold(amendedFrom)} is not cancelled: only a cancelled document can be amended`);
+    if (!textOf(original, 'amended_from')) return `${amendedFrom}-1`;
+    const parts = amendedFrom.split('-');
+    return `${parts.slice(0, -1).join('-')}-${cint(parts.at(-1)) + 1}`;
+  }
+
   private nameFor(meta: DocTypeMeta, doc: Doc): string {
+    const amendedFrom = meta.isSubmittable ? textOf(doc, 'amended_from') : '';
+    if (amendedFrom) return this.amendedName(meta, amendedFrom);
     const naming = meta.naming;
     switch (naming.by) {
       case 'series': {
