@@ -42,6 +42,12 @@ export interface ChannelOrderSide {
   ordersChanged(window: { from: number; to: number }, signal: AbortSignal): AsyncIterable<ChannelOrderRecord[]>;
 }
 
+/** How an order's ERP document is put in the state the hub's order needs: cancelled there, amended after a person cancelled it, or (a draft the booking left) submitted by booking it again. */
+function correctionOfState(hubCancelled: boolean, state: ErpOrderRecord['state']): string | undefined {
+  if (hubCancelled) return state === 'submitted' ? 'cancel-in-erp' : undefined;
+  return state === 'cancelled' ? 'amend-in-erp' : 'rebook-order';
+}
+
 /** The ERP document that stands for an order: the newest one not cancelled, else the newest cancelled one. */
 function currentDocument(records: readonly ErpOrderRecord[]): ErpOrderRecord | undefined {
   const byName = [...records].sort((a, b) => (a.document < b.document ? -1 : a.document > b.document ? 1 : 0));
@@ -77,7 +83,7 @@ export function compareOrdersWithErp(hub: readonly OrderFactRow[], erp: readonly
         expected: { status: expectedState, hubStatus: order.status },
         actual: { status: current.state, salesOrder: current.document, modifiedBy: current.modifiedBy },
         severity: cancelled ? 'warning' : 'critical',
-        correction: cancelled && current.state === 'submitted' ? 'cancel-in-erp' : !cancelled && current.state === 'cancelled' ? 'amend-in-erp' : undefined,
+        correction: correctionOfState(cancelled, current.state),
         detail: { ...detail, salesOrder: current.document },
       });
       continue;
