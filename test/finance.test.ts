@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stripeSignatureHeader } from '../src/connectors/stripe/webhooks.js';
-import { decimalToMinor } from '../src/model/index.js';
-import { basketToShopifyOrder, type Basket, type Sandbox } from '../src/runtime/sandbox/index.js';
+import type { Basket, Sandbox } from '../src/runtime/sandbox/index.js';
 import { waitFor } from '../src/testing/index.js';
 import { call, type apiClient } from './support/http.js';
 import { startSandboxHub, type SandboxHub } from './support/sandbox-hub.js';
+import { placeShopOrder, untilInHub, untilStatus, type PlacedOrder } from './support/shop-orders.js';
 
 /**
  * Finance end to end on the sandbox: an order paid by Stripe and shipped is booked as its sale (the
@@ -57,26 +57,8 @@ const erpDocuments = async (doctype: string) => (await call('GET', `${url('erp-m
 const balanced = (entry: Entry) => entry.lines.reduce((sum, l) => sum + l.debit - l.credit, 0) === 0;
 const total = (lines: Line[], side: 'debit' | 'credit') => lines.reduce((sum, l) => sum + l[side], 0);
 
-async function placeOrder(basket: Basket): Promise<{ externalId: string; intent: string; total: number }> {
-  const draft = basketToShopifyOrder(basket, { number: 9101, paymentIntent: 'pending', random: () => 0.5, now: new Date() });
-  const amount = decimalToMinor(draft.total_price, 'USD');
-  const intent = await call('POST', `${url('stripe-main')}/v1/payment_intents`, new URLSearchParams({ amount: String(amount), currency: 'usd', capture_method: 'manual', confirm: 'true', payment_method: 'pm_card_visa' }).toString(), stripeAuth());
-  expect(intent.status).toBe(200);
-  const created = await call('POST', `${url('shop-main')}/_sandbox/orders`, { ...draft, note_attributes: [{ name: 'payment_intent', value: intent.body['id'] }] });
-  expect(created.status).toBeLessThan(300);
-  const order = (created.body['order'] ?? created.body) as { id: number | string };
-  return { externalId: String(order.id), intent: String(intent.body['id']), total: amount };
-}
-
-async function hubOrder(externalId: string, status: string): Promise<Doc> {
-  let last: Doc = {};
-  const id = await waitFor(async () => ((await api('GET', '/v1/orders?source=shop-main&limit=500')).body.data as { id: string; externalId: string }[]).find((o) => o.externalId === externalId)?.id, { timeoutMs: 20_000, what: `order ${externalId} in the hub` });
-  await waitFor(async () => {
-    last = (await api('GET', `/v1/orders/${id}`)).body;
-    return last['status'] === status;
-  }, { timeoutMs: 60_000, intervalMs: 100, what: `order ${externalId} ${status}` });
-  return last;
-}
+const placeOrder = (basket: Basket): Promise<PlacedOrder> => placeShopOrder(sandbox, basket, { number: 9101 });
+const hubOrder = async (externalId: string, status: string): Promise<Doc> => untilStatus(api, await untilInHub(api, externalId), status);
 
 const steps = (order: Doc) => (order['workflows'] as { steps: { name: string; documents: Record<string, string> }[] }[]).flatMap((w) => w.steps);
 

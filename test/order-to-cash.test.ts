@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ShopifyClient } from '../src/connectors/index.js';
 import { warehouseWebhookHeaders } from '../src/connectors/warehouse/index.js';
-import { decimalToMinor } from '../src/model/index.js';
 import type { Hub } from '../src/runtime/index.js';
-import { basketToShopifyOrder, type Basket, type Sandbox } from '../src/runtime/sandbox/index.js';
+import type { Basket, Sandbox } from '../src/runtime/sandbox/index.js';
 import { waitFor } from '../src/testing/index.js';
 import { call, type apiClient } from './support/http.js';
 import { startSandboxHub, type SandboxHub } from './support/sandbox-hub.js';
+import { placeShopOrder, untilInHub, untilStatus, type PlacedOrder, type ShopCustomer } from './support/shop-orders.js';
 
 /**
  * Order to cash end to end against the emulators: Shopify order → ERP Sales Order → warehouse →
@@ -25,40 +25,14 @@ const url = (id: string) => sandbox.connections[id]!.baseUrl;
 const stripeAuth = () => ({ authorization: `Bearer ${sandbox.connections['stripe-main']!.secretKey}` });
 const erpAuth = () => ({ authorization: `token ${sandbox.connections['erp-main']!.apiKey}:${sandbox.connections['erp-main']!.apiSecret}` });
 
-/** A shopper's order: authorised at Stripe (manual capture), then placed in Shopify, which tells the hub. */
-async function placeOrder(basket: Basket, customer?: { id: number; first_name: string; last_name: string; email: string }): Promise<{ externalId: string; intent: string; total: number }> {
-  const made = basketToShopifyOrder(basket, { number: ++number, paymentIntent: 'pending', random: () => 0.5, now: new Date() });
-  const draft = customer ? { ...made, email: customer.email, customer: { ...made.customer, ...customer } } : made;
-  const total = decimalToMinor(draft.total_price, 'USD');
-  const intent = await call('POST', `${url('stripe-main')}/v1/payment_intents`, new URLSearchParams({ amount: String(total), currency: 'usd', capture_method: 'manual', confirm: 'true', payment_method: 'pm_card_visa' }).toString(), stripeAuth());
-  expect(intent.status).toBe(200);
-  const created = await call('POST', `${url('shop-main')}/_sandbox/orders`, { ...draft, note_attributes: [{ name: 'payment_intent', value: intent.body['id'] }] });
-  expect(created.status).toBeLessThan(300);
-  const order = (created.body['order'] ?? created.body) as { id: number | string };
-  return { externalId: String(order.id), intent: String(intent.body['id']), total };
-}
+const placeOrder = (basket: Basket, customer?: ShopCustomer): Promise<PlacedOrder> => placeShopOrder(sandbox, basket, { number: ++number, customer });
 
 const basket = (lines: Basket['lines'], extra: Partial<Basket> = {}): Basket => ({ lines, shipping: 599, taxRate: '0.0625', ...extra });
 const tee = (quantity = 1) => ({ sku: 'TEE-RED-M', title: 'Tee red M', quantity, unitPrice: 2500 });
 const cap = (quantity = 1) => ({ sku: 'CAP-NAVY', title: 'Cap navy', quantity, unitPrice: 1800 });
 
 async function hubOrder(externalId: string): Promise<Record<string, unknown>> {
-  const id = await waitFor(async () => {
-    const page = await api('GET', '/v1/orders?source=shop-main&limit=500');
-    return (page.body.data as { id: string; externalId: string }[]).find((o) => o.externalId === externalId)?.id;
-  }, { timeoutMs: 20_000, what: `order ${externalId} in the hub` });
-  return (await api('GET', `/v1/orders/${id}`)).body;
-}
-
-async function untilStatus(orderId: string, status: string, timeoutMs = 60_000): Promise<Record<string, unknown>> {
-  let last: Record<string, unknown> = {};
-  await waitFor(async () => {
-    last = (await api('GET', `/v1/orders/${orderId}`)).body;
-    return last['status'] === status;
-  }, { timeoutMs, intervalMs: 100, what: `order ${orderId} to be ${status}` }).catch((error: Error) => {
-    throw new Error(`${error.message}; it is ${String(last['status'])}: ${JSON.stringify(last['workflows'])}`);
-  });
-  return last;
+  return (await api('GET', `/v1/orders/${await untilInHub(api, externalId)}`)).body;
 }
 
 async function erpDocuments(doctype: string, reference: string): Promise<number> {
@@ -94,7 +68,7 @@ describe('order to cash', () => {
   it('books, releases, ships, pushes the fulfillment to Shopify, delivers, captures, invoices and closes an order, once each', async () => {
     const placed = await placeOrder(basket([tee(2), cap(1)]));
     const order = await hubOrder(placed.externalId);
-    const closed = await untilStatus(String(order['id']), 'closed');
+    const closed = await untilStatus(api, String(order['id']), 'closed');
     const all = steps(closed);
     const find = (name: string) => all.find((s) => s.name === name)!;
     expect(find('book-sales-order')).toMatchObject({ status: 'done', system: 'erpnext', documents: { salesOrder: expect.stringMatching(/^SAL-ORD-/) } });
@@ -119,7 +93,7 @@ describe('order to cash', () => {
     const customer = { id: 990_000 + number, first_name: 'Zoe', last_name: `Quinn${number}`, email: `zoe${number}@example.com` };
     const placed = await Promise.all(Array.from({ length: 4 }, () => placeOrder(basket([tee(1)]), customer)));
     const orders = await Promise.all(placed.map((p) => hubOrder(p.externalId)));
-    await Promise.all(orders.map((o) => untilStatus(String(o['id']), 'released')));
+    await Promise.all(orders.map((o) => untilStatus(api, String(o['id']), 'released')));
     await faults('erp-main', { latencyMs: 0 });
     const booked = await Promise.all(orders.map(async (o) => steps((await api('GET', `/v1/orders/${String(o['id'])}`)).body).find((s) => s.name === 'book-sales-order')!.documents['customer']));
     expect(new Set(booked).size).toBe(1);
@@ -130,15 +104,15 @@ describe('order to cash', () => {
   it('holds an order by rule until released, and cancels a booked order everywhere: warehouse, ERP and the authorisation', async () => {
     const big = await placeOrder(basket([{ sku: 'HOODIE-GRY-L', title: 'Hoodie', quantity: 9, unitPrice: 5900 }]));
     const held = await hubOrder(big.externalId);
-    await untilStatus(String(held['id']), 'on_hold');
+    await untilStatus(api, String(held['id']), 'on_hold');
     expect((await api('GET', `/v1/orders/${String(held['id'])}`)).body).toMatchObject({ holdReason: 'high_value' });
     await behaviour({ shipDelayMs: 600_000 });
     const released = await api('POST', `/v1/orders/${String(held['id'])}/release`, {});
     expect(released.status).toBe(202);
-    await untilStatus(String(held['id']), 'released');
+    await untilStatus(api, String(held['id']), 'released');
     const cancelled = await api('POST', `/v1/orders/${String(held['id'])}/cancel`, { reason: 'customer asked' });
     expect(cancelled.status).toBe(202);
-    const after = await untilStatus(String(held['id']), 'cancelled');
+    const after = await untilStatus(api, String(held['id']), 'cancelled');
     await behaviour({ shipDelayMs: 300 });
     const compensations = steps(after).filter((s) => s.workflow === 'order-placement' && (s as unknown as { phase: string }).phase === 'compensate');
     expect(compensations.map((s) => [s.name, s.status])).toEqual([
@@ -162,7 +136,7 @@ describe('order to cash', () => {
     await faults('wh-main', { outageSeconds: 30 });
     for (let i = 0; i < 6; i++) placed.push(await placeOrder(basket([tee(2), cap(1 + (i % 3))])));
     const orders = await Promise.all(placed.map((p) => hubOrder(p.externalId)));
-    const closed = await Promise.all(orders.map((o) => untilStatus(String(o['id']), 'closed', 150_000)));
+    const closed = await Promise.all(orders.map((o) => untilStatus(api, String(o['id']), 'closed', 150_000)));
     await faults('erp-main', { errorRate: 0, rateLimitRate: 0 });
     await behaviour({ partialRate: 0, duplicateRate: 0, reorderRate: 0 });
     for (const [i, order] of closed.entries()) {
@@ -183,7 +157,7 @@ describe('order to cash', () => {
     const placed = await placeOrder(basket([tee(1)]));
     await behaviour({ shipDelayMs: 600_000 });
     const order = await hubOrder(placed.externalId);
-    await untilStatus(String(order['id']), 'released');
+    await untilStatus(api, String(order['id']), 'released');
     const secret = sandbox.connections['wh-main']!.webhookSecret!;
     const send = async (reference: string, lines: { lineId: string; sku: string; quantity: number }[]) => {
       const eventId = `evt-${Math.random().toString(36).slice(2)}`;
@@ -220,11 +194,11 @@ describe('order to cash', () => {
     }, { timeoutMs: 20_000, what: 'the booking to dead-letter' }) as { attempts: number; error?: string; messageId?: string };
     expect(failed.attempts).toBe(1);
     expect(failed.error).toMatch(/GHOST-ITEM/);
-    await untilStatus(String((await hubOrder(fine.externalId))['id']), 'released');
+    await untilStatus(api, String((await hubOrder(fine.externalId))['id']), 'released');
     const created = await call('POST', `${url('erp-main')}/api/resource/Item`, { item_code: 'GHOST-ITEM', item_name: 'Ghost', item_group: 'Products', stock_uom: 'Nos', is_stock_item: 1 }, erpAuth());
     expect(created.status).toBe(200);
     expect((await api('POST', `/v1/dead-letters/${failed.messageId!}/replay`, {})).status).toBe(202);
-    await untilStatus(String(ghostOrder['id']), 'released');
+    await untilStatus(api, String(ghostOrder['id']), 'released');
     expect(await erpDocuments('Sales Order', String(ghostOrder['id']))).toBe(1);
     await cancelEverything(String(ghostOrder['id']));
     await cancelEverything(String((await hubOrder(fine.externalId))['id']));
@@ -234,15 +208,15 @@ describe('order to cash', () => {
     await behaviour({ shipDelayMs: 600_000, partialRate: 0 });
     const placed = await placeOrder(basket([tee(2), cap(1)]));
     const order = await hubOrder(placed.externalId);
-    await untilStatus(String(order['id']), 'released');
+    await untilStatus(api, String(order['id']), 'released');
     const capLine = (order['lines'] as { lineId: string; sku: string }[]).find((l) => l.sku === 'CAP-NAVY')!.lineId;
     const response = await api('POST', `/v1/orders/${String(order['id'])}/cancel`, { lines: [{ lineId: capLine, quantity: 1 }], reason: 'out of stock' });
     expect(response.status).toBe(202);
-    await untilStatus(String(order['id']), 'partially_cancelled');
+    await untilStatus(api, String(order['id']), 'partially_cancelled');
     await waitFor(async () => steps((await api('GET', `/v1/orders/${String(order['id'])}`)).body).some((s) => s.name === 'reduce-sales-order' && s.status === 'done'), { what: 'the Sales Order reduced' });
     await behaviour({ shipDelayMs: 100 });
     expect((await call('POST', `${url('wh-main')}/_sandbox/ship`, {})).status).toBeLessThan(500);
-    const closed = await untilStatus(String(order['id']), 'closed', 30_000);
+    const closed = await untilStatus(api, String(order['id']), 'closed', 30_000);
     const capture = steps(closed).find((s) => s.name === 'capture-payment')!;
     expect(capture.status).toBe('done');
     const captured = await intent(placed.intent);
@@ -286,7 +260,7 @@ describe('returns and refunds', () => {
     await behaviour({ shipDelayMs: 100, partialRate: 0 });
     const placed = await placeOrder(basket(lines));
     const order = await hubOrder(placed.externalId);
-    const closed = await untilStatus(String(order['id']), 'closed', 30_000);
+    const closed = await untilStatus(api, String(order['id']), 'closed', 30_000);
     return { placed, order: closed, id: String(order['id']), line: (sku: string) => (closed['lines'] as { lineId: string; sku: string }[]).find((l) => l.sku === sku)!.lineId };
   }
 
@@ -333,7 +307,7 @@ describe('returns and refunds', () => {
     const exchange = list.find((r) => r.mode === 'exchange')!;
     expect(exchange.documents['replacementOrder']).toMatch(/^ord_/);
     expect(exchange.documents['refund']).toBeUndefined();
-    const replacement = await untilStatus(exchange.documents['replacementOrder']!, 'closed', 30_000);
+    const replacement = await untilStatus(api, exchange.documents['replacementOrder']!, 'closed', 30_000);
     expect(replacement).toMatchObject({ source: 'exchange', totals: { total: 0 } });
 
     const shopify = hub.connections.get('shop-main')!.instance.client as ShopifyClient;
@@ -351,5 +325,5 @@ describe('returns and refunds', () => {
 async function cancelEverything(orderId: string) {
   const response = await api('POST', `/v1/orders/${orderId}/cancel`, { reason: 'test cleanup' });
   expect(response.status).toBe(202);
-  await untilStatus(orderId, 'cancelled');
+  await untilStatus(api, orderId, 'cancelled');
 }

@@ -3,6 +3,7 @@ import { decimalToMinor } from '../src/model/index.js';
 import type { Sandbox } from '../src/runtime/sandbox/index.js';
 import { waitFor } from '../src/testing/index.js';
 import { call, type apiClient } from './support/http.js';
+import { runReconciliation as runScope, type Run } from './support/reconciliation.js';
 import { startSandboxHub, type SandboxHub } from './support/sandbox-hub.js';
 
 /**
@@ -16,19 +17,6 @@ let sandbox: Sandbox;
 let api: ReturnType<typeof apiClient>;
 
 const url = (id: string) => sandbox.connections[id]!.baseUrl;
-
-interface Drift {
-  id: string;
-  kind: string;
-  entity: string;
-  systems: string[];
-  expected: { debit: number; credit: number } | null;
-  actual: { debit: number; credit: number } | null;
-  severity: string;
-  correction: string | null;
-  status: string;
-  resolution: string | null;
-}
 
 interface Entry {
   id: string;
@@ -44,15 +32,7 @@ type Doc = Record<string, unknown>;
 const journal = async () => (await api('GET', '/v1/journal')).body['data'] as Entry[];
 const journalEntries = async () => (await call('GET', `${url('erp-main')}/_sandbox/documents?doctype=${encodeURIComponent('Journal Entry')}`)).body['data'] as Doc[];
 
-async function runReconciliation(scope: string[], window: { from: string; to: string }): Promise<{ status: string; drift: Drift[]; checks: { name: string; error?: string }[] }> {
-  const started = await api('POST', '/v1/reconciliation/runs', { scope, ...window });
-  expect(started.status).toBe(202);
-  const id = String(started.body['id']);
-  return (await waitFor(async () => {
-    const run = await api('GET', `/v1/reconciliation/runs/${id}`);
-    return run.body['status'] === 'succeeded' || run.body['status'] === 'failed' ? (run.body as unknown as { status: string; drift: Drift[]; checks: { name: string; error?: string }[] }) : undefined;
-  }, { timeoutMs: 30_000, what: `reconciliation run ${id}` }))!;
-}
+const runReconciliation = (scope: string[], window: { from: string; to: string }): Promise<Run<{ debit: number; credit: number }>> => runScope(api, scope, window);
 
 beforeAll(async () => {
   env = await startSandboxHub({ name: 'recon-journal', key });

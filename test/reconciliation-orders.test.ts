@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decimalToMinor } from '../src/model/index.js';
-import { basketToShopifyOrder, type Basket, type Sandbox } from '../src/runtime/sandbox/index.js';
+import type { Basket, Sandbox } from '../src/runtime/sandbox/index.js';
 import { waitFor } from '../src/testing/index.js';
 import { call, type apiClient } from './support/http.js';
+import { runReconciliation } from './support/reconciliation.js';
 import { startSandboxHub, type ConfigDocument, type SandboxHub } from './support/sandbox-hub.js';
+import { placeShopOrder, untilInHub, untilStatus, type PlacedOrder } from './support/shop-orders.js';
 
 /**
  * Reconciliation of orders against the emulators: an order Shopify never told the hub about (a
@@ -19,44 +21,7 @@ let number = 8100;
 const url = (id: string) => sandbox.connections[id]!.baseUrl;
 const stripeAuth = () => ({ authorization: `Bearer ${sandbox.connections['stripe-main']!.secretKey}` });
 
-interface Drift {
-  id: string;
-  kind: string;
-  entity: string;
-  systems: string[];
-  expected: Record<string, unknown> | null;
-  actual: Record<string, unknown> | null;
-  severity: string;
-  correction: string | null;
-  status: string;
-  resolution: string | null;
-}
-
-async function placeOrder(basket: Basket, options: { webhook: boolean }): Promise<{ externalId: string; total: number; intent: string }> {
-  const draft = basketToShopifyOrder(basket, { number: ++number, paymentIntent: 'pending', random: () => 0.5, now: new Date() });
-  const total = decimalToMinor(draft.total_price, 'USD');
-  const intent = await call('POST', `${url('stripe-main')}/v1/payment_intents`, new URLSearchParams({ amount: String(total), currency: 'usd', capture_method: 'manual', confirm: 'true', payment_method: 'pm_card_visa' }).toString(), stripeAuth());
-  expect(intent.status).toBe(200);
-  const created = await call('POST', `${url('shop-main')}/_sandbox/orders${options.webhook ? '' : '?webhook=false'}`, { ...draft, note_attributes: [{ name: 'payment_intent', value: intent.body['id'] }] });
-  expect(created.status).toBeLessThan(300);
-  const order = (created.body['order'] ?? created.body) as { id: number | string };
-  return { externalId: String(order.id), total, intent: String(intent.body['id']) };
-}
-
-async function hubOrderId(externalId: string): Promise<string | undefined> {
-  const page = await api('GET', '/v1/orders?source=shop-main&limit=500');
-  return (page.body['data'] as { id: string; externalId: string }[]).find((o) => o.externalId === externalId)?.id;
-}
-
-async function runReconciliation(scope: string[]): Promise<{ status: string; drift: Drift[]; checks: { name: string; error?: string }[] }> {
-  const started = await api('POST', '/v1/reconciliation/runs', { scope });
-  expect(started.status).toBe(202);
-  const id = String(started.body['id']);
-  return (await waitFor(async () => {
-    const run = await api('GET', `/v1/reconciliation/runs/${id}`);
-    return run.body['status'] === 'succeeded' || run.body['status'] === 'failed' ? (run.body as unknown as { status: string; drift: Drift[]; checks: { name: string; error?: string }[] }) : undefined;
-  }, { timeoutMs: 30_000, what: `reconciliation run ${id}` }))!;
-}
+const placeOrder = (basket: Basket, options: { webhook: boolean }): Promise<PlacedOrder> => placeShopOrder(sandbox, basket, { number: ++number, webhook: options.webhook });
 
 async function salesOrderOf(orderId: string): Promise<Record<string, unknown>> {
   const docs = (await call('GET', `${url('erp-main')}/_sandbox/documents?doctype=${encodeURIComponent('Sales Order')}&reference=${orderId}`)).body['data'] as Record<string, unknown>[];
@@ -86,30 +51,30 @@ afterAll(() => env?.stop());
 describe('reconciliation of orders and payments', () => {
   it('finds a refund made directly in Stripe, records it on its order, and then finds nothing', async () => {
     const placed = await placeOrder(basket([tee(1)]), { webhook: true });
-    const orderId = (await waitFor(() => hubOrderId(placed.externalId), { timeoutMs: 20_000, what: 'order in the hub' }))!;
-    await waitFor(async () => (await api('GET', `/v1/orders/${orderId}`)).body['status'] === 'closed', { timeoutMs: 60_000, what: 'order closed (captured)' });
-    expect((await runReconciliation(['payments'])).drift).toEqual([]);
+    const orderId = await untilInHub(api, placed.externalId);
+    await untilStatus(api, orderId, 'closed');
+    expect((await runReconciliation(api, ['payments'])).drift).toEqual([]);
 
     const refund = await call('POST', `${url('stripe-main')}/v1/refunds`, new URLSearchParams({ payment_intent: placed.intent, amount: '500' }).toString(), stripeAuth());
     expect(refund.status).toBe(200);
-    const run = await runReconciliation(['payments']);
+    const run = await runReconciliation(api, ['payments']);
     expect(run.drift).toEqual([
       expect.objectContaining({ kind: 'refund_not_recorded', entity: `refund:stripe-main:${String(refund.body['id'])}`, systems: ['stripe-main', 'hub'], severity: 'critical', correction: 'record-refund', expected: expect.objectContaining({ orderId, amount: 500, currency: 'USD' }), actual: null }),
     ]);
     const resolved = await api('POST', `/v1/reconciliation/drift/${run.drift[0]!.id}/resolve`, { note: 'customer refunded by support in the Stripe dashboard' });
     expect(resolved.body).toMatchObject({ status: 'resolved', resolution: expect.stringContaining(String(refund.body['id'])) });
     await waitFor(async () => ((await api('GET', `/v1/orders/${orderId}`)).body['timeline'] as { event: string }[]).some((t) => t.event === 'refund.completed'), { timeoutMs: 20_000, what: 'refund recorded on the order' });
-    expect((await runReconciliation(['payments'])).drift).toEqual([]);
+    expect((await runReconciliation(api, ['payments'])).drift).toEqual([]);
   }, 90_000);
 
   it('finds a missed order and a hand-edited Sales Order, corrects both, and then finds nothing', async () => {
     // Orders stay released (not shipped) while the test edits their Sales Orders.
     expect((await call('POST', `${url('wh-main')}/_sandbox/behaviour`, { shipDelayMs: 600_000 })).status).toBe(200);
     const kept = await placeOrder(basket([tee(2)]), { webhook: true });
-    const keptId = (await waitFor(() => hubOrderId(kept.externalId), { timeoutMs: 20_000, what: 'order in the hub' }))!;
-    await waitFor(async () => (await api('GET', `/v1/orders/${keptId}`)).body['status'] === 'released', { timeoutMs: 30_000, what: 'order released' });
+    const keptId = await untilInHub(api, kept.externalId);
+    await untilStatus(api, keptId, 'released', 30_000);
 
-    const clean = await runReconciliation(['orders']);
+    const clean = await runReconciliation(api, ['orders']);
     expect(clean.checks.filter((c) => c.error)).toEqual([]);
     expect(clean.drift).toEqual([]);
 
@@ -119,7 +84,7 @@ describe('reconciliation of orders and payments', () => {
     expect(edited.status).toBe(200);
     expect((edited.body['data'] as Record<string, unknown>)['modified_by']).toBe('jane@retailer.example');
 
-    const run = await runReconciliation(['orders']);
+    const run = await runReconciliation(api, ['orders']);
     expect(run.status).toBe('succeeded');
     const byKind = Object.fromEntries(run.drift.map((d) => [d.kind, d]));
     expect(run.drift.map((d) => d.kind).sort()).toEqual(['order_missing_in_hub', 'order_total_mismatch']);
@@ -141,8 +106,8 @@ describe('reconciliation of orders and payments', () => {
     expect((await api('POST', `/v1/reconciliation/drift/${run.drift[0]!.id}/resolve`, {})).status).toBe(409);
     expect((await api('POST', '/v1/reconciliation/drift/drift_nope/resolve', {})).status).toBe(404);
 
-    const importedId = (await waitFor(() => hubOrderId(missed.externalId), { timeoutMs: 20_000, what: 'missed order imported' }))!;
-    await waitFor(async () => (await api('GET', `/v1/orders/${importedId}`)).body['status'] === 'released', { timeoutMs: 30_000, what: 'imported order released' });
+    const importedId = await untilInHub(api, missed.externalId);
+    await untilStatus(api, importedId, 'released', 30_000);
     const restored = await salesOrderOf(keptId);
     expect(decimalToMinor(String(restored['grand_total']), 'USD')).toBe(kept.total);
 
@@ -150,23 +115,23 @@ describe('reconciliation of orders and payments', () => {
     const ids = run.drift.map((d) => d.id);
     expect((audit.body['data'] as { action: string; resourceId: string }[]).filter((a) => a.action === 'reconciliation.drift.correct' && ids.includes(a.resourceId)).map((a) => a.resourceId).sort()).toEqual([...ids].sort());
 
-    const again = await runReconciliation(['orders']);
+    const again = await runReconciliation(api, ['orders']);
     expect(again.drift).toEqual([]);
   }, 120_000);
 
   it('finds a Sales Order a person cancelled in ERPNext while the hub holds the order open, amends it, and then finds nothing', async () => {
     expect((await call('POST', `${url('wh-main')}/_sandbox/behaviour`, { shipDelayMs: 600_000 })).status).toBe(200);
     const placed = await placeOrder(basket([tee(2)]), { webhook: true });
-    const orderId = (await waitFor(() => hubOrderId(placed.externalId), { timeoutMs: 20_000, what: 'order in the hub' }))!;
-    await waitFor(async () => (await api('GET', `/v1/orders/${orderId}`)).body['status'] === 'released', { timeoutMs: 30_000, what: 'order released' });
-    expect((await runReconciliation(['orders'])).drift).toEqual([]);
+    const orderId = await untilInHub(api, placed.externalId);
+    await untilStatus(api, orderId, 'released', 30_000);
+    expect((await runReconciliation(api, ['orders'])).drift).toEqual([]);
 
     const original = await salesOrderOf(orderId);
     const cancelled = await call('POST', `${url('erp-main')}/_sandbox/desk`, { user: 'jane@retailer.example', doctype: 'Sales Order', name: original['name'], action: 'cancel' });
     expect(cancelled.status).toBe(200);
     expect((cancelled.body['data'] as Record<string, unknown>)['docstatus']).toBe(2);
 
-    const run = await runReconciliation(['orders']);
+    const run = await runReconciliation(api, ['orders']);
     expect(run.status).toBe('succeeded');
     expect(run.drift).toEqual([
       expect.objectContaining({
@@ -192,7 +157,7 @@ describe('reconciliation of orders and payments', () => {
     expect((amended['items'] as { item_code: string; qty: number }[]).map((i) => [i.item_code, Number(i.qty)])).toEqual((original['items'] as { item_code: string; qty: number }[]).map((i) => [i.item_code, Number(i.qty)]));
     await waitFor(async () => ((await api('GET', `/v1/orders/${orderId}`)).body['timeline'] as { event: string }[]).some((t) => t.event === 'reconciliation.corrected'), { timeoutMs: 10_000, what: 'correction on the timeline' });
 
-    expect((await runReconciliation(['orders'])).drift).toEqual([]);
+    expect((await runReconciliation(api, ['orders'])).drift).toEqual([]);
   }, 120_000);
 
   it('runs by itself on the configured schedule', async () => {

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decimalToMinor } from '../src/model/index.js';
-import { basketToShopifyOrder, type Basket, type Sandbox } from '../src/runtime/sandbox/index.js';
+import type { Basket, Sandbox } from '../src/runtime/sandbox/index.js';
 import { waitFor } from '../src/testing/index.js';
 import { call, type apiClient } from './support/http.js';
+import { runReconciliation } from './support/reconciliation.js';
 import { startSandboxHub, type SandboxHub } from './support/sandbox-hub.js';
+import { placeShopOrder, untilCaptured, type PlacedOrder } from './support/shop-orders.js';
 
 /**
  * Captured against settled end to end: an order the hub captured at Stripe shows as not settled while
@@ -18,60 +19,10 @@ let api: ReturnType<typeof apiClient>;
 let number = 8300;
 
 const url = (id: string) => sandbox.connections[id]!.baseUrl;
-const stripeAuth = () => ({ authorization: `Bearer ${sandbox.connections['stripe-main']!.secretKey}` });
 
-interface Drift {
-  id: string;
-  kind: string;
-  entity: string;
-  systems: string[];
-  expected: Record<string, unknown> | null;
-  actual: Record<string, unknown> | null;
-  severity: string;
-  correction: string | null;
-  status: string;
-  resolution: string | null;
-}
-
-interface Run {
-  status: string;
-  drift: Drift[];
-  checks: { name: string; error?: string }[];
-}
-
-/** A shopper's order: authorised at Stripe (manual capture), then placed in Shopify, which tells the hub. */
-async function placeOrder(basket: Basket): Promise<{ externalId: string; intent: string; total: number }> {
-  const draft = basketToShopifyOrder(basket, { number: ++number, paymentIntent: 'pending', random: () => 0.5, now: new Date() });
-  const total = decimalToMinor(draft.total_price, 'USD');
-  const intent = await call('POST', `${url('stripe-main')}/v1/payment_intents`, new URLSearchParams({ amount: String(total), currency: 'usd', capture_method: 'manual', confirm: 'true', payment_method: 'pm_card_visa' }).toString(), stripeAuth());
-  expect(intent.status).toBe(200);
-  const created = await call('POST', `${url('shop-main')}/_sandbox/orders`, { ...draft, note_attributes: [{ name: 'payment_intent', value: intent.body['id'] }] });
-  expect(created.status).toBeLessThan(300);
-  const order = (created.body['order'] ?? created.body) as { id: number | string };
-  return { externalId: String(order.id), intent: String(intent.body['id']), total };
-}
-
+const placeOrder = (basket: Basket): Promise<PlacedOrder> => placeShopOrder(sandbox, basket, { number: ++number });
 /** The hub order's id once its payment was captured at acceptance. */
-async function capturedOrder(externalId: string): Promise<string> {
-  return (await waitFor(async () => {
-    const page = await api('GET', '/v1/orders?source=shop-main&limit=500');
-    const id = (page.body['data'] as { id: string; externalId: string }[]).find((o) => o.externalId === externalId)?.id;
-    if (!id) return undefined;
-    const order = (await api('GET', `/v1/orders/${id}`)).body as unknown as { workflows: { steps: { name: string; status: string; documents: Record<string, unknown> }[] }[] };
-    const payment = order.workflows.flatMap((w) => w.steps).find((s) => s.name === 'payment');
-    return payment?.status === 'done' && payment.documents['capture'] ? id : undefined;
-  }, { timeoutMs: 30_000, intervalMs: 100, what: `order ${externalId} captured` }))!;
-}
-
-async function runReconciliation(scope: string[]): Promise<Run> {
-  const started = await api('POST', '/v1/reconciliation/runs', { scope });
-  expect(started.status).toBe(202);
-  const id = String(started.body['id']);
-  return (await waitFor(async () => {
-    const run = await api('GET', `/v1/reconciliation/runs/${id}`);
-    return run.body['status'] === 'succeeded' || run.body['status'] === 'failed' ? (run.body as unknown as Run) : undefined;
-  }, { timeoutMs: 30_000, what: `reconciliation run ${id}` }))!;
-}
+const capturedOrder = async (externalId: string): Promise<string> => (await untilCaptured(api, externalId)).id;
 
 beforeAll(async () => {
   env = await startSandboxHub({
@@ -96,7 +47,7 @@ describe('reconciliation of captured against settled', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     // Captured, and no payout yet: not settled, corrected by reading back Stripe's payouts since the capture.
-    const before = await runReconciliation(['payments']);
+    const before = await runReconciliation(api, ['payments']);
     expect(before.status).toBe('succeeded');
     expect(before.checks.map((c) => c.name)).toContain('payments:stripe-main:settlement');
     expect(before.checks.filter((c) => c.error)).toEqual([]);
@@ -123,7 +74,7 @@ describe('reconciliation of captured against settled', () => {
     expect(explained.payoutEntry!.lines.find((l) => l.debit === explained.totals.amount)?.account).toMatch(/^Bank/);
     expect(explained.payoutEntry!.lines.some((l) => l.debit === explained.totals.fees && /Fees/.test(l.account))).toBe(true);
 
-    const after = await runReconciliation(['payments']);
+    const after = await runReconciliation(api, ['payments']);
     expect(after.checks.filter((c) => c.error)).toEqual([]);
     expect(after.drift).toHaveLength(1);
     const [unmatched] = after.drift;
@@ -147,6 +98,6 @@ describe('reconciliation of captured against settled', () => {
     expect(resolved.body).toMatchObject({ status: 'resolved', resolution: expect.stringContaining(reference) });
     // Matched again: still no order for it, so it still waits, one attempt more.
     await waitFor(async () => ((await attemptsOf()) ?? 0) > attempts, { timeoutMs: 20_000, what: 'line matched again' });
-    expect((await runReconciliation(['payments'])).drift.map((d) => d.entity)).toEqual([unmatched!.entity]);
+    expect((await runReconciliation(api, ['payments'])).drift.map((d) => d.entity)).toEqual([unmatched!.entity]);
   }, 120_000);
 });

@@ -3,6 +3,7 @@ import type { ShopifyClient } from '../src/connectors/index.js';
 import type { Sandbox } from '../src/runtime/sandbox/index.js';
 import { waitFor } from '../src/testing/index.js';
 import { call, type apiClient } from './support/http.js';
+import { runReconciliation } from './support/reconciliation.js';
 import { startSandboxHub, type SandboxHub } from './support/sandbox-hub.js';
 
 /**
@@ -17,34 +18,6 @@ let sandbox: Sandbox;
 let api: ReturnType<typeof apiClient>;
 
 const url = (id: string) => sandbox.connections[id]!.baseUrl;
-
-interface Drift {
-  id: string;
-  kind: string;
-  entity: string;
-  systems: string[];
-  expected: unknown;
-  actual: unknown;
-  severity: string;
-  correction: string | null;
-  status: string;
-  resolution: string | null;
-}
-interface Run {
-  status: string;
-  drift: Drift[];
-  checks: { name: string; scope: string; drift: number; error?: string; note?: string }[];
-}
-
-async function runReconciliation(scope: string[]): Promise<Run> {
-  const started = await api('POST', '/v1/reconciliation/runs', { scope });
-  expect(started.status).toBe(202);
-  const id = String(started.body['id']);
-  return (await waitFor(async () => {
-    const run = await api('GET', `/v1/reconciliation/runs/${id}`);
-    return run.body['status'] === 'succeeded' || run.body['status'] === 'failed' ? (run.body as unknown as Run) : undefined;
-  }, { timeoutMs: 60_000, intervalMs: 100, what: `reconciliation run ${id}` }))!;
-}
 
 const shopifyShows = async (sku: string) => (await call('GET', `${url('shop-main')}/_sandbox/inventory/${sku}`)).body['available'] as number | undefined;
 const shopProduct = async (sku: string) => (await call('GET', `${url('shop-main')}/_sandbox/products/${sku}`)).body as { id: string; title: string; status: string; variants: { id: string; sku: string; price: string }[] };
@@ -81,7 +54,7 @@ describe('inventory and catalog reconciliation', () => {
     // 20 on hand − 2 safety stock at wh-main.
     await waitFor(async () => (await shopifyShows('RECON-TEE')) === 18 && (await shopifyShows('RECON-CAP')) === 18, { timeoutMs: 20_000, what: 'Shopify to show the stock' });
 
-    const clean = await runReconciliation(['inventory', 'catalog']);
+    const clean = await runReconciliation(api, ['inventory', 'catalog']);
     expect(clean.status).toBe('succeeded');
     expect(clean.drift).toEqual([]);
     expect(clean.checks.map((c) => c.name).sort()).toEqual(['catalog:shop-main', 'inventory:channel:shop-main', 'inventory:erp-main', 'inventory:wh-main']);
@@ -100,7 +73,7 @@ describe('inventory and catalog reconciliation', () => {
     await client.productSet({ variants: [{ id: shop.variants[0]!.id, sku: 'RECON-TEE', price: '24.00', optionValues: [{ optionName: 'Title', name: 'Default Title' }] }] }, { identifier: { id: shop.id } });
     expect((await shopProduct('RECON-TEE')).variants[0]!.price).toBe('24.00');
 
-    const found = await runReconciliation(['inventory', 'catalog']);
+    const found = await runReconciliation(api, ['inventory', 'catalog']);
     expect(found.status).toBe('succeeded');
     const byEntity = Object.fromEntries(found.drift.map((d) => [`${d.kind} ${d.entity}`, d]));
     expect(Object.keys(byEntity).sort()).toEqual(['channel_stock_mismatch stock:RECON-CAP@shop-main', 'product_mismatch product:RECON-TEE@shop-main', 'stock_mismatch stock:TEE-RED-M@wh-main']);
@@ -118,7 +91,7 @@ describe('inventory and catalog reconciliation', () => {
     await waitFor(async () => (await shopifyShows('RECON-CAP')) === 18, { timeoutMs: 20_000, what: 'Shopify to show the hub’s availability again' });
     await waitFor(async () => (await shopProduct('RECON-TEE')).variants[0]!.price === '29.00' && (await publication('RECON-TEE'))?.status === 'published', { timeoutMs: 20_000, what: 'the hub’s price back in Shopify' });
 
-    const after = await runReconciliation(['inventory', 'catalog']);
+    const after = await runReconciliation(api, ['inventory', 'catalog']);
     expect(after.status).toBe('succeeded');
     expect(after.drift).toEqual([]);
     expect((await api('POST', `/v1/reconciliation/drift/${found.drift[0]!.id}/resolve`, { action: 'correct' })).status).toBe(409);

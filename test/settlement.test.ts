@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decimalToMinor } from '../src/model/index.js';
-import { basketToShopifyOrder, type Basket, type Sandbox } from '../src/runtime/sandbox/index.js';
+import type { Basket, Sandbox } from '../src/runtime/sandbox/index.js';
 import { waitFor } from '../src/testing/index.js';
 import { call, type apiClient } from './support/http.js';
 import { startSandboxHub, type SandboxHub } from './support/sandbox-hub.js';
+import { placeShopOrder, untilCaptured, type HubOrderView, type PlacedOrder } from './support/shop-orders.js';
 
 /**
  * Settlement end to end: Shopify orders paid through Stripe are captured by the hub; Stripe pays out
@@ -21,35 +21,8 @@ let number = 8100;
 const url = (id: string) => sandbox.connections[id]!.baseUrl;
 const stripeAuth = () => ({ authorization: `Bearer ${sandbox.connections['stripe-main']!.secretKey}` });
 
-/** A shopper's order: authorised at Stripe (manual capture), then placed in Shopify, which tells the hub. */
-async function placeOrder(basket: Basket): Promise<{ externalId: string; intent: string; total: number }> {
-  const draft = basketToShopifyOrder(basket, { number: ++number, paymentIntent: 'pending', random: () => 0.5, now: new Date() });
-  const total = decimalToMinor(draft.total_price, 'USD');
-  const intent = await call('POST', `${url('stripe-main')}/v1/payment_intents`, new URLSearchParams({ amount: String(total), currency: 'usd', capture_method: 'manual', confirm: 'true', payment_method: 'pm_card_visa' }).toString(), stripeAuth());
-  expect(intent.status).toBe(200);
-  const created = await call('POST', `${url('shop-main')}/_sandbox/orders`, { ...draft, note_attributes: [{ name: 'payment_intent', value: intent.body['id'] }] });
-  expect(created.status).toBeLessThan(300);
-  const order = (created.body['order'] ?? created.body) as { id: number | string };
-  return { externalId: String(order.id), intent: String(intent.body['id']), total };
-}
-
-interface OrderView {
-  id: string;
-  externalId: string;
-  workflows: { steps: { name: string; status: string; documents: Record<string, unknown> }[] }[];
-}
-
-/** The hub order once its payment was captured at acceptance. */
-async function capturedOrder(externalId: string): Promise<OrderView> {
-  return (await waitFor(async () => {
-    const page = await api('GET', '/v1/orders?source=shop-main&limit=500');
-    const id = (page.body['data'] as { id: string; externalId: string }[]).find((o) => o.externalId === externalId)?.id;
-    if (!id) return undefined;
-    const order = (await api('GET', `/v1/orders/${id}`)).body as unknown as OrderView;
-    const payment = order.workflows.flatMap((w) => w.steps).find((s) => s.name === 'payment');
-    return payment?.status === 'done' && payment.documents['capture'] ? order : undefined;
-  }, { timeoutMs: 30_000, intervalMs: 100, what: `order ${externalId} captured` }))!;
-}
+const placeOrder = (basket: Basket): Promise<PlacedOrder> => placeShopOrder(sandbox, basket, { number: ++number });
+const capturedOrder = (externalId: string): Promise<HubOrderView> => untilCaptured(api, externalId);
 
 interface Explained {
   payout: { id: string; reference: string; amount: number; linesState: string; violations: unknown[] };
@@ -85,7 +58,7 @@ describe('settlement', () => {
     const cancelled = await capturedOrder(cancelledPlaced.externalId);
     expect((await api('POST', `/v1/orders/${cancelled.id}/cancel`, { reason: 'customer asked' })).status).toBe(202);
     const hubRefund = (await waitFor(async () => {
-      const order = (await api('GET', `/v1/orders/${cancelled.id}`)).body as unknown as OrderView;
+      const order = (await api('GET', `/v1/orders/${cancelled.id}`)).body as unknown as HubOrderView;
       const step = order.workflows.flatMap((w) => w.steps).find((s) => s.status === 'done' && typeof s.documents['refund'] === 'string');
       return step ? String(step.documents['refund']) : undefined;
     }, { timeoutMs: 30_000, intervalMs: 100, what: `order ${cancelled.id} refunded` }))!;

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decimalToMinor } from '../src/model/index.js';
-import { basketToShopifyOrder, type Basket, type Sandbox } from '../src/runtime/sandbox/index.js';
+import type { Basket, Sandbox } from '../src/runtime/sandbox/index.js';
 import { waitFor } from '../src/testing/index.js';
 import { call, type apiClient } from './support/http.js';
+import { runReconciliation as runScope, type Run } from './support/reconciliation.js';
 import { startSandboxHub, type SandboxHub } from './support/sandbox-hub.js';
+import { placeShopOrder, untilInHub, untilStatus, type PlacedOrder } from './support/shop-orders.js';
 
 /**
  * A simulated trading day on the sandbox retailer: orders placed in Shopify and paid through Stripe
@@ -22,54 +23,13 @@ let number = 9100;
 const url = (id: string) => sandbox.connections[id]!.baseUrl;
 const stripeAuth = () => ({ authorization: `Bearer ${sandbox.connections['stripe-main']!.secretKey}` });
 
-interface Drift {
-  id: string;
-  kind: string;
-  entity: string;
-  systems: string[];
-  expected: Record<string, unknown> | null;
-  actual: Record<string, unknown> | null;
-  severity: string;
-  correction: string | null;
-  status: string;
-}
-interface Run {
-  status: string;
-  drift: Drift[];
-  checks: { name: string; scope: string; error?: string; note?: string }[];
-}
-
-async function placeOrder(basket: Basket, options: { webhook: boolean } = { webhook: true }): Promise<{ externalId: string; total: number; intent: string }> {
-  const draft = basketToShopifyOrder(basket, { number: ++number, paymentIntent: 'pending', random: () => 0.5, now: new Date() });
-  const total = decimalToMinor(draft.total_price, 'USD');
-  const intent = await call('POST', `${url('stripe-main')}/v1/payment_intents`, new URLSearchParams({ amount: String(total), currency: 'usd', capture_method: 'manual', confirm: 'true', payment_method: 'pm_card_visa' }).toString(), stripeAuth());
-  expect(intent.status).toBe(200);
-  const created = await call('POST', `${url('shop-main')}/_sandbox/orders${options.webhook ? '' : '?webhook=false'}`, { ...draft, note_attributes: [{ name: 'payment_intent', value: intent.body['id'] }] });
-  expect(created.status).toBeLessThan(300);
-  const order = (created.body['order'] ?? created.body) as { id: number | string };
-  return { externalId: String(order.id), total, intent: String(intent.body['id']) };
-}
-
-async function hubOrderId(externalId: string): Promise<string | undefined> {
-  const page = await api('GET', '/v1/orders?source=shop-main&limit=500');
-  return (page.body['data'] as { id: string; externalId: string }[]).find((o) => o.externalId === externalId)?.id;
-}
-
-async function untilClosed(externalId: string): Promise<string> {
-  const id = (await waitFor(() => hubOrderId(externalId), { timeoutMs: 20_000, what: `order ${externalId} in the hub` }))!;
-  await waitFor(async () => (await api('GET', `/v1/orders/${id}`)).body['status'] === 'closed', { timeoutMs: 60_000, intervalMs: 100, what: `order ${externalId} closed` });
+const placeOrder = (basket: Basket, options: { webhook: boolean } = { webhook: true }): Promise<PlacedOrder> => placeShopOrder(sandbox, basket, { number: ++number, webhook: options.webhook });
+const untilClosed = async (externalId: string): Promise<string> => {
+  const id = await untilInHub(api, externalId);
+  await untilStatus(api, id, 'closed');
   return id;
-}
-
-async function runReconciliation(): Promise<Run> {
-  const started = await api('POST', '/v1/reconciliation/runs', { scope: ['orders', 'inventory', 'catalog', 'payments', 'journal'] });
-  expect(started.status).toBe(202);
-  const id = String(started.body['id']);
-  return (await waitFor(async () => {
-    const run = await api('GET', `/v1/reconciliation/runs/${id}`);
-    return run.body['status'] === 'succeeded' || run.body['status'] === 'failed' ? (run.body as unknown as Run) : undefined;
-  }, { timeoutMs: 60_000, intervalMs: 100, what: `reconciliation run ${id}` }))!;
-}
+};
+const runReconciliation = (): Promise<Run> => runScope(api, ['orders', 'inventory', 'catalog', 'payments', 'journal']);
 
 /** Waits until nothing the day set in motion is still moving: journal entries posted, no stock push pending. */
 async function settled(): Promise<void> {
