@@ -123,7 +123,7 @@ describe('warehouse client', () => {
   });
 
   it('cancels the rest of a partially shipped order, and refuses to cancel a shipped one (409)', async () => {
-    const { emulator, warehouse, sandbox } = await setup({ stock: { 'TEE-RED-M': 10 }, shipDelayMs: 20, partialRate: 1 });
+    const { emulator, warehouse, sandbox } = await setup({ stock: { 'TEE-RED-M': 10 }, shipDelayMs: 300, partialRate: 1 });
     const { order: partial } = await warehouse.createShipmentOrder(order('ord_5', [{ lineId: '1', sku: 'TEE-RED-M', quantity: 4 }]));
     await expect.poll(async () => (await warehouse.getShipmentOrder(partial.id)).status, { interval: 10 }).toBe('partially_shipped');
     const rest = await warehouse.cancelShipmentOrder(partial.id);

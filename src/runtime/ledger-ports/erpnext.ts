@@ -1,3 +1,4 @@
+import { TillbridgeError } from '../../model/index.js';
 import type { ErpnextClient } from '../../connectors/index.js';
 import { frappeMoney } from '../../connectors/erpnext/index.js';
 import type { LedgerPort } from '../../flows/index.js';
@@ -28,8 +29,17 @@ export function erpnextLedgerPortOf(connectionId: string, client: ErpnextClient)
       // A draft left by an earlier try: the invoice may owe less by now (a credit note), so it is allocated again before it is submitted.
       const owed = await client.salesInvoices.get(invoice, signal);
       const allocated = Math.min(amount, Math.max(0, owed.outstanding));
-      await client.updateDoc('Payment Entry', ensured.doc.name, { references: allocated > 0 ? [{ reference_doctype: 'Sales Invoice', reference_name: invoice, allocated_amount: frappeMoney(allocated, owed.currency) }] : [] }, signal);
-      return { document: (await client.paymentEntries.submit(ensured.doc.name, signal)).name };
+      const allocate = (to: number) => client.updateDoc('Payment Entry', ensured.doc.name, { references: to > 0 ? [{ reference_doctype: 'Sales Invoice', reference_name: invoice, allocated_amount: frappeMoney(to, owed.currency) }] : [] }, signal);
+      const submit = async () => ({ document: (await client.paymentEntries.submit(ensured.doc.name, signal)).name });
+      try {
+        await allocate(allocated);
+        return await submit();
+      } catch (error) {
+        // ERPNext judges the invoice to owe less than it answered: the payment is kept unallocated (an advance) rather than refused.
+        if (!(error instanceof TillbridgeError) || !error.message.includes('cannot be greater than outstanding')) throw error;
+        await allocate(0);
+        return submit();
+      }
     },
   };
 }
