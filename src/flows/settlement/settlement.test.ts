@@ -86,7 +86,7 @@ describe.each(stores)('settlement on $name', (factory) => {
     await apply(settlement, { kind: 'payout', payout: { ...payout, lines: [] } });
     const explained = await waitFor(async () => {
       const view = await settlement.explain('po_1');
-      return view && view.lines.length > 0 && view.lines.every((l) => l.match !== null) ? view : undefined;
+      return view && view.payout.linesState === 'fetched' && view.lines.length > 0 && view.lines.every((l) => l.match !== null) ? view : undefined;
     }, { timeoutMs: 10_000, what: 'payout po_1 matched' });
     expect(fetched).toEqual(['po_1']);
     expect(explained!.payout).toMatchObject({ reference: 'po_1', linesState: 'fetched', violations: [], matched: 3, unmatched: 2 });
