@@ -31,3 +31,4 @@ export {
   replayOne,
   type DeadLetterView,
 } from './dead-letters.js';
+export { flowNames, flowOfMessageType, type FlowName } from './flow-of-type.js';
