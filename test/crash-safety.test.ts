@@ -119,7 +119,9 @@ describe.each(engines)('crash safety on $name', (engine) => {
       const counts = Object.fromEntries(stepCounts.get(order.id) ?? []);
       expect(counts, `placement steps of ${order.id}`).toEqual(Object.fromEntries(placementSteps.map((step) => [`order-placement.${step}`, 1])));
     }
-    expect(await countMessagesByStatus(store.db)).toEqual({ done: orders.length * messagesPerOrder });
+    // Alerts the hub raised meanwhile (the sample orders were placed a day ago: an order-acceptance SLA breach) are not order messages.
+    const orderMessages = await store.db.selectFrom('messages').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).where('type', 'not like', 'alert.%').groupBy('status').execute();
+    expect(Object.fromEntries(orderMessages.map((r) => [r.status, Number(r.n)]))).toEqual({ done: orders.length * messagesPerOrder });
 
     const call = apiClient(hub.url, key);
     const again = await call('POST', '/v1/orders', sampleOrder(load.acknowledged[0]!, 'crash-store'));

@@ -63,6 +63,7 @@ export function registerSandbox(program: Command): void {
       out('Tillbridge sandbox retailer');
       if (hub) {
         out(`Tillbridge hub listening on ${hub.url}`);
+        out(`  console         ${hub.url}/console  (sign in with the development API key below)`);
         out(`  API docs        ${hub.url}/docs`);
         if (key) out(`Development API key (this run only): ${key}`);
         out(`  orders          curl -H "Authorization: Bearer ${key ?? '<key>'}" ${hub.url}/v1/orders`);

@@ -9,3 +9,5 @@ export * from './ledger/index.js';
 export * from './finance/index.js';
 export * from './reconciliation/index.js';
 export * from './settlement/index.js';
+export * from './slas/index.js';
+export * from './alerts/index.js';

@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyError } from 'fastify';
 import { TillbridgeError } from '../model/index.js';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
+import cookie from '@fastify/cookie';
 import { authenticate } from './auth.js';
 import { rateLimit } from './rate-limit/hook.js';
 import { lifecycleHeaders } from './lifecycle.js';
@@ -16,6 +17,9 @@ import { metaRoutes } from './routes/meta.js';
 import type { GatewayDeps } from './deps.js';
 import { problem, sendProblem } from './problem.js';
 import { deadLetterRoutes } from './routes/dead-letters.js';
+import { deadLetterEditRoutes } from './routes/dead-letter-edit.js';
+import { messageRoutes } from './routes/messages.js';
+import { opsOverviewRoutes } from './routes/ops-overview.js';
 import { docsRoutes } from './routes/docs.js';
 import { operationalRoutes } from './routes/operational.js';
 import { orderRoutes } from './routes/orders.js';
@@ -28,6 +32,9 @@ import { productRoutes } from './routes/products.js';
 import { syncRoutes } from './routes/sync.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { connectionRoutes } from './routes/connections.js';
+import { traceRequests } from './tracing.js';
+import { slaRoutes } from './routes/slas.js';
+import { alertRoutes } from './routes/alerts.js';
 
 const fastifyErrors: Record<string, { status: number; code: string; title: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'body-too-large', title: 'Request body too large' },
@@ -56,6 +63,7 @@ export async function buildGateway(deps: GatewayDeps) {
     registry.add(route.method, route.url, meta);
   });
   app.decorate('registry', registry);
+  traceRequests(app);
 
   await app.register(helmet, {
     global: true,
@@ -63,6 +71,7 @@ export async function buildGateway(deps: GatewayDeps) {
     crossOriginResourcePolicy: { policy: 'same-origin' },
   });
   await app.register(cors, { origin: deps.corsOrigins && deps.corsOrigins.length > 0 ? deps.corsOrigins : false });
+  await app.register(cookie);
   app.addHook('onSend', lifecycleHeaders);
 
   app.setErrorHandler((thrown: unknown, request, reply) => {
@@ -98,8 +107,10 @@ export async function buildGateway(deps: GatewayDeps) {
   await app.register(async (scope) => oauthEndpoints(scope, deps));
   await app.register(async (scope) => docsRoutes(scope, { registry }));
   await app.register(async (scope) => webhookRoutes(scope, deps));
+  const consoleMount = deps.console;
+  if (consoleMount) await app.register(async (scope) => consoleMount.routes(scope));
   await app.register(async (v1) => {
-    v1.addHook('onRequest', authenticate(deps.resolveKey ?? bearerResolver(deps)));
+    v1.addHook('onRequest', authenticate(deps.resolveKey ?? bearerResolver(deps), deps.console?.authenticate));
     v1.addHook('onRequest', rateLimit(deps));
     await v1.register(async (scope) => orderRoutes(scope, deps));
     await v1.register(async (scope) => orderActionRoutes(scope, deps));
@@ -110,12 +121,17 @@ export async function buildGateway(deps: GatewayDeps) {
     await v1.register(async (scope) => productRoutes(scope, deps));
     await v1.register(async (scope) => syncRoutes(scope, deps));
     await v1.register(async (scope) => deadLetterRoutes(scope, deps));
+    await v1.register(async (scope) => deadLetterEditRoutes(scope, deps));
+    await v1.register(async (scope) => messageRoutes(scope, deps));
+    await v1.register(async (scope) => opsOverviewRoutes(scope, deps));
     await v1.register(async (scope) => keyRoutes(scope, deps));
     await v1.register(async (scope) => oauthRoutes(scope, deps));
     await v1.register(async (scope) => auditRoutes(scope, deps));
     await v1.register(async (scope) => subscriptionRoutes(scope, deps));
     await v1.register(async (scope) => connectionRoutes(scope, deps));
+    await v1.register(async (scope) => { await slaRoutes(scope, deps); await alertRoutes(scope, deps); });
     await v1.register(async (scope) => metaRoutes(scope, { ...deps, registry }));
+    if (consoleMount) await v1.register(async (scope) => consoleMount.apiRoutes(scope));
   });
   return app;
 }

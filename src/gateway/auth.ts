@@ -6,6 +6,9 @@ import { problem, sendProblem } from './problem.js';
 /** Resolves a bearer credential (API key or access token) to a principal, or undefined. */
 export type KeyResolver = (credential: string) => Principal | undefined | Promise<Principal | undefined>;
 
+/** Resolves a request without a bearer credential (a console session cookie): its principal, `csrf` when an unsafe request lacks the session's CSRF token, or undefined. */
+export type SessionResolver = (request: FastifyRequest) => Promise<Principal | 'csrf' | undefined>;
+
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
@@ -17,17 +20,22 @@ declare module 'fastify' {
  * otherwise), then the scope the route declares (403 otherwise). A route that declares no scope
  * is refused: access fails closed.
  */
-export function authenticate(resolve: KeyResolver) {
+export function authenticate(resolve: KeyResolver, session?: SessionResolver) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    if (!match) {
+    const fromSession = !header && session ? await session(request) : undefined;
+    if (fromSession === 'csrf') {
+      request.log.info({ reqId: request.id, route: request.routeOptions.url }, 'console request refused: missing or wrong CSRF token');
+      return sendProblem(reply, problem(403, 'csrf', 'Forbidden', 'a console request that changes something must carry the session\'s X-CSRF-Token header'));
+    }
+    if (!match && !fromSession) {
       return sendProblem(
         reply.header('WWW-Authenticate', 'Bearer'),
         problem(401, 'unauthorized', 'Unauthorized', 'send an API key or access token as Authorization: Bearer <credential>'),
       );
     }
-    const principal = await resolve(match[1] as string);
+    const principal = fromSession ?? (await resolve(match?.[1] as string));
     if (!principal) {
       request.log.info({ reqId: request.id, route: request.routeOptions.url }, 'authentication failed: unknown, revoked or expired credential');
       return sendProblem(

@@ -1,13 +1,25 @@
 import type { Logger } from 'pino';
 import type { Clock, IdGenerator } from '../model/index.js';
-import type { Catalog, Inventory, Ledger, OrderIntake, OrderToCash, Reconciliation, Settlement, Sync, WebhookReceiver } from '../flows/index.js';
+import type { BusinessSlas, Catalog, Inventory, Ledger, OrderIntake, OrderToCash, Reconciliation, Settlement, Sync, WebhookReceiver } from '../flows/index.js';
 import type { Connections } from '../connectors/framework/index.js';
+import type { MessageType } from '../messaging/index.js';
 import type { Store } from '../store/index.js';
 import type { ApiKeys } from './access/api-keys.js';
-import type { KeyResolver } from './auth.js';
+import type { KeyResolver, SessionResolver } from './auth.js';
+import type { FastifyInstance } from 'fastify';
 import type { Metrics } from './metrics.js';
 import type { OAuth } from './oauth/service.js';
 import type { RateLimiter } from './rate-limit/limiter.js';
+
+/** The operations console as the gateway mounts it (built in src/console). */
+export interface ConsoleMount {
+  /** Public routes: the pages, their assets, sign-in and sign-out. */
+  routes(app: FastifyInstance): Promise<void>;
+  /** Authenticated /v1 routes of the console (the live stream). */
+  apiRoutes(app: FastifyInstance): Promise<void>;
+  /** Authenticates /v1 requests that carry a console session cookie instead of a bearer credential. */
+  authenticate: SessionResolver;
+}
 
 /** What the HTTP gateway is built from. */
 export interface GatewayDeps {
@@ -52,4 +64,12 @@ export interface GatewayDeps {
   settlement?: Settlement | undefined;
   /** Reconciliation runs and drift, for /v1/reconciliation; without it those routes are absent. */
   reconciliation?: Reconciliation | undefined;
+  /** The message types the dispatcher handles, by type name: an edited dead-letter payload is validated against its schema; without it any JSON object is accepted. */
+  messageTypes?: ReadonlyMap<string, MessageType> | undefined;
+  /** Business SLAs, for GET /v1/slas; without it that route is absent. */
+  slas?: BusinessSlas | undefined;
+  /** True when the hub evaluates alerts, for GET /v1/alerts; without it that route is absent. */
+  alerts?: boolean | undefined;
+  /** The operations console at /console; without it those routes are absent and /v1 takes bearer credentials only. */
+  console?: ConsoleMount | undefined;
 }

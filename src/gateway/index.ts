@@ -1,10 +1,11 @@
 export { buildGateway, type Gateway } from './app.js';
-export { authenticate, type KeyResolver } from './auth.js';
+export { authenticate, type KeyResolver, type SessionResolver } from './auth.js';
+export { sha256 } from './access/hash.js';
 export { createApiKeys, NewApiKey, RateLimit, presentApiKey, type ApiKeys, type ApiKeyView, type Principal, type Actor } from './access/api-keys.js';
 export { grantableScopes, hasScope, type GrantableScope, type RequiredScope } from './access/scopes.js';
 export { RouteRegistry, type RegisteredRoute, type RouteMeta, type RouteLifecycle, type RouteSchemas } from './route-meta.js';
-export type { GatewayDeps } from './deps.js';
-export { createMetrics, type Metrics } from './metrics.js';
+export type { ConsoleMount, GatewayDeps } from './deps.js';
+export { createMetrics, type ConnectionHealthSample, type Metrics } from './metrics.js';
 export { problem, sendProblem, type Problem, type ProblemViolation } from './problem.js';
 export { createOAuth, tokenAudience, type OAuth, type IssuedToken } from './oauth/service.js';
 export { NewOAuthClient, type OAuthClients, type OAuthClientView } from './oauth/clients.js';

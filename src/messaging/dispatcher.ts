@@ -42,9 +42,28 @@ export interface SettledDelivery {
   outcome: Outcome;
   attempt: number;
   durationMs: number;
+  /** From the message's creation to this settlement (queueing, retries and handling). */
+  latencyMs: number;
   correlationId: string;
   error?: { code: string; message: string } | undefined;
 }
+
+/** A delivery about to run, as a wrapper (a trace span) sees it. */
+export interface DeliveryStart {
+  id: string;
+  type: string;
+  lane: Lane;
+  attempt: number;
+  correlationId: string;
+  causationId: string | null;
+  traceparent: string | null;
+}
+
+/**
+ * Runs each delivery inside what it sets up (runtime/tracing: a CONSUMER span and its context);
+ * `run` takes the traceparent that the messages the handler emits carry.
+ */
+export type DeliveryWrapper = (delivery: DeliveryStart, run: (traceparent: string | undefined) => Promise<SettledDelivery>) => Promise<SettledDelivery>;
 
 /** Receives one call per settled delivery (metrics, logs). */
 export interface DispatcherObserver {
@@ -64,6 +83,8 @@ export interface DispatcherOptions {
   pollMs?: number;
   random?: () => number;
   observer?: DispatcherObserver;
+  /** Wraps every delivery (tracing); absent, deliveries run as they are. */
+  wrapDelivery?: DeliveryWrapper;
   /** The CloudEvents source of messages emitted by handlers. */
   source?: string;
 }
@@ -155,19 +176,30 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
   }
 
-  async function deliver(row: MessageRow, lane: Lane) {
+  function deliver(row: MessageRow, lane: Lane): Promise<SettledDelivery> {
+    const wrap = options.wrapDelivery;
+    if (!wrap) return deliverOnce(row, lane, undefined);
+    const start = { id: row.id, type: row.type, lane, attempt: row.attempts, correlationId: row.correlation_id, causationId: row.causation_id, traceparent: row.traceparent };
+    return wrap(start, (traceparent) => deliverOnce(row, lane, traceparent));
+  }
+
+  async function deliverOnce(row: MessageRow, lane: Lane, traceparent: string | undefined): Promise<SettledDelivery> {
     const started = clock.now();
-    const settle = (outcome: Outcome, error?: unknown) =>
-      observer?.settled({
+    const settle = (outcome: Outcome, error?: unknown): SettledDelivery => {
+      const settled: SettledDelivery = {
         id: row.id,
         type: row.type,
         lane,
         outcome,
         attempt: row.attempts,
         durationMs: clock.now() - started,
+        latencyMs: clock.now() - row.created_at,
         correlationId: row.correlation_id,
         error: error === undefined ? undefined : describeError(error),
-      });
+      };
+      observer?.settled(settled);
+      return settled;
+    };
     const lease = new AbortController();
     const abortOnShutdown = () => lease.abort();
     shutdown.signal.addEventListener('abort', abortOnShutdown);
@@ -194,20 +226,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         async commit(work) {
           if (committed) throw new Error('commit() may be called once per delivery');
           committed = true;
-          const result = await completions.submit({ envelope, work });
+          const result = await completions.submit({ envelope: traceparent ? { ...envelope, traceparent } : envelope, work });
           if (result.ok) return;
           throw result.leaseLost ? new LeaseLost() : result.error;
         },
       };
       await registration.handle(ctx);
       if (!committed) await ctx.commit();
-      settle('done');
+      return settle('done');
     } catch (error) {
-      if (error instanceof LeaseLost) {
-        settle('lease_lost');
-        return;
-      }
-      settle(await recordFailure(row, error), error);
+      if (error instanceof LeaseLost) return settle('lease_lost');
+      return settle(await recordFailure(row, error), error);
     } finally {
       clearInterval(heartbeat);
       shutdown.signal.removeEventListener('abort', abortOnShutdown);

@@ -18,6 +18,8 @@ export {
   type Dispatcher,
   type DispatcherObserver,
   type DispatcherOptions,
+  type DeliveryStart,
+  type DeliveryWrapper,
   type LaneSettings,
   type Outcome,
   type SettledDelivery,
@@ -32,3 +34,5 @@ export {
   type DeadLetterView,
 } from './dead-letters.js';
 export { flowNames, flowOfMessageType, type FlowName } from './flow-of-type.js';
+export { activeTraceparent, contextOfTraceparent, traceparentOfSpan } from './trace-context.js';
+export { createThroughputRecorder, type ThroughputRecorder } from './throughput.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { CatalogConfig, InventoryConfig, LedgerConfig, OrderToCashConfig, PostingConfig, ReconciliationConfig, SettlementConfig } from '../flows/index.js';
+import { AlertsConfig, CatalogConfig, InventoryConfig, LedgerConfig, OrderToCashConfig, PostingConfig, ReconciliationConfig, SettlementConfig, SlasConfig } from '../flows/index.js';
 
 const connectionId = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const secretReference = z
@@ -30,6 +30,10 @@ export const HubConfig = z
     reconciliation: ReconciliationConfig.prefault({}),
     /** Settlement matching tolerance and how long captured money may take to reach a payout. */
     settlement: SettlementConfig.prefault({}),
+    /** Business SLA targets (product publication, order acceptance, shipment confirmation, refund processing, settlement posting). */
+    slas: SlasConfig.prefault({}),
+    /** Alert evaluation: period, dead-letter growth rule, optional email over SMTP. */
+    alerts: AlertsConfig.prefault({}),
   })
   .superRefine((config, ctx) => {
     const seen = new Set<string>();

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Clock } from '../model/index.js';
-import { builtInRegistry, createConnections, processSecretSources, type ConnectorDefinition } from '../connectors/index.js';
+import { builtInRegistry, createConnections, processSecretSources, type ConnectorDefinition, type SecretSources } from '../connectors/index.js';
 import type { HubConfig } from './config-file.js';
 
 /**
@@ -16,6 +16,11 @@ export function connectionsFromConfig(
   return createConnections(config.connections, deps.connectors ?? builtInRegistry, {
     clock: deps.clock,
     ...(deps.logger ? { logger: deps.logger } : {}),
-    secretSources: { ...processSecretSources, ...(configPath ? { baseDir: path.dirname(path.resolve(configPath)) } : {}) },
+    secretSources: secretSourcesFor(configPath),
   });
+}
+
+/** Where secret references resolve: the process environment, and files relative to the configuration file's folder. */
+export function secretSourcesFor(configPath: string | null): SecretSources {
+  return { ...processSecretSources, ...(configPath ? { baseDir: path.dirname(path.resolve(configPath)) } : {}) };
 }

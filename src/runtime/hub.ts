@@ -15,13 +15,16 @@ import type { ConnectorDefinition, Connections } from '../connectors/index.js';
 import { connectionsFromConfig } from './connections.js';
 import { orderPortsFromConnections } from './order-ports/index.js';
 import { buildGateway, createApiKeys, createMetrics, createOAuth, createRateLimiter, parseRateLimitSetting, storeBuckets } from '../gateway/index.js';
-import { createDispatcher, type HandlerRegistration } from '../messaging/index.js';
+import { createDispatcher, createThroughputRecorder, type HandlerRegistration } from '../messaging/index.js';
 import { countOverdueRuns, isMigrated, messageBacklog, migrateToLatest, openStore, type Store } from '../store/index.js';
 import { auditConfigurationChange } from './config-audit.js';
 import { loadHubConfig } from './config-file.js';
 import { startHousekeeping } from './housekeeping.js';
-import { hubObserver } from './observer.js';
+import { connectionHealthSamples, hubObserver, observeConnectionCalls } from './observer.js';
+import { startHubTracing, traceDeliveries } from './tracing/index.js';
 import { startPollers } from './pollers.js';
+import { alertsFor } from './alerts.js';
+import { consoleFor } from './console.js';
 import type { Settings } from './settings.js';
 
 /** A running hub. */
@@ -97,8 +100,10 @@ export async function startHub(
   await auditConfigurationChange(store, clock, config, configPath);
   logger.info({ store: store.describe, config: configPath, connections: config.connections.length }, 'store ready');
 
-  const metrics = createMetrics(() => messageBacklog(store.db), () => countOverdueRuns(store.db, clock.now()));
-  const notify = { critical: () => {} };
+  const metrics = createMetrics(() => messageBacklog(store.db), () => countOverdueRuns(store.db, clock.now()), connectionHealthSamples(connections, () => clock.now()));
+  const stopConnectionCalls = observeConnectionCalls(metrics, connections);
+  const tracing = await startHubTracing(settings, logger);
+  const notify = { critical: () => {}, standard: () => {} };
   const intake = createOrderIntake({ store, clock, newId, onAccepted: () => notify.critical() });
   const channels = inventoryPortsFromConnections(connections, store, () => clock.now());
   const inventory = inventoryFor({ store, clock, connections, config: config.inventory, channels });
@@ -109,16 +114,27 @@ export async function startHub(
   const ledger = ledgerFor({ store, clock, connections, erp: config.ledger.erp ?? config.orderToCash.erp });
   const settlement = createSettlement({ store, clock, newId, sources: settlementSourcesFromConnections(connections), ledger, tolerance: config.settlement.tolerance });
   const reconciliation = reconciliationFor({ store, clock, newId, connections, config, erp: orderPortsFromConnections(connections, config.orderToCash).erp, orderToCash, inventory, settlement });
+  const { slas, alerts } = alertsFor({ store, clock, config, configPath, connections, logger, onEmitted: () => notify.standard() });
+  const throughput = createThroughputRecorder({ store, clock, logger });
+  const observer = hubObserver(metrics, logger);
+  const handlers = [...(options.handlers ?? coreHandlers({ store, clock, connections, intake, orderToCash, inventory, catalog, sync, ledger, posting: config.finance, settlement })), ...reconciliation.handlers, ...alerts.handlers];
   const dispatcher = createDispatcher({
     store,
-    handlers: [...(options.handlers ?? coreHandlers({ store, clock, connections, intake, orderToCash, inventory, catalog, sync, ledger, posting: config.finance, settlement })), ...reconciliation.handlers],
+    handlers,
     clock,
     newId,
     leaseMs: settings.leaseMs,
     pollMs: settings.pollMs,
-    observer: hubObserver(metrics, logger),
+    observer: {
+      settled(event) {
+        observer.settled(event);
+        throughput.settled(event);
+      },
+    },
+    ...(tracing ? { wrapDelivery: traceDeliveries() } : {}),
   });
   notify.critical = () => dispatcher.notify('critical');
+  notify.standard = () => dispatcher.notify('standard');
   const recorder = createInboundRecorder(store, { newId, clock });
   const webhooks = createWebhookReceiver({
     recorder,
@@ -131,12 +147,19 @@ export async function startHub(
     count: (labels) => metrics.webhooks.inc(labels),
     isEcho: channels.isEcho,
   });
+  const apiKeys = createApiKeys({ store, clock, newId, bootstrapKey: settings.bootstrapKey });
+  const oauth = createOAuth({ store, clock, newId, tokenTtlSeconds: settings.oauthTokenTtlSeconds });
+  const operationsConsole = consoleFor({ store, clock, logger, apiKeys, oauth });
   const app = await buildGateway({
     store,
     intake,
     metrics,
-    apiKeys: createApiKeys({ store, clock, newId, bootstrapKey: settings.bootstrapKey }),
-    oauth: createOAuth({ store, clock, newId, tokenTtlSeconds: settings.oauthTokenTtlSeconds }),
+    apiKeys,
+    oauth,
+    console: operationsConsole,
+    messageTypes: new Map(handlers.map((h) => [h.definition.type, h.definition])),
+    slas,
+    alerts: true,
     rateLimiter: createRateLimiter({ buckets: storeBuckets(store), clock, defaultLimit: parseRateLimitSetting(settings.rateLimit) }),
     clock,
     newId,
@@ -165,6 +188,7 @@ export async function startHub(
   });
   await app.listen({ host: settings.host, port: settings.port });
   dispatcher.start();
+  const alertLoop = alerts.evaluator.start();
   const pollers = startPollers({ store, connections, clock, logger, recorder, onReceived: notify.critical });
   const pusher = startInventoryPusher(inventory.pusher, { pushIntervalMs: config.inventory.pushInterval, logger });
   const schedule = config.reconciliation.every === undefined ? undefined : startReconciliationSchedule(reconciliation, { everyMs: config.reconciliation.every, logger, onStarted: () => dispatcher.notify('bulk') });
@@ -188,13 +212,18 @@ export async function startHub(
         await pollers.stop();
         await pusher.stop();
         await schedule?.stop();
+        await alertLoop.stop();
         background.abort();
         await learning;
+        operationsConsole.stop();
         await app.close();
         await recorder.drain();
         await intake.drain();
         await dispatcher.stop();
+        await throughput.stop();
         await store.close();
+        stopConnectionCalls();
+        await tracing?.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'flushing traces failed'));
         logger.info('tillbridge hub stopped');
       })();
       return stopping;

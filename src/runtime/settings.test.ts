@@ -19,6 +19,7 @@ const knownEnvironment: Partial<Record<Key, string>> = {
   pollMs: '50',
   rateLimit: '120/60',
   corsOrigins: 'https://a.example,https://b.example',
+  otlpEndpoint: 'http://otel-collector:4318',
 };
 const knownFlags: Partial<Record<Key, string>> = {
   host: '::1',
@@ -33,6 +34,7 @@ const knownFlags: Partial<Record<Key, string>> = {
   pollMs: '10',
   rateLimit: 'off',
   corsOrigins: 'https://flag.example',
+  otlpEndpoint: 'https://otlp.example.com/otlp',
 };
 
 /** A valid non-default value for every setting; numeric settings added later get default + n. */
@@ -157,6 +159,7 @@ describe('resolveSettings', () => {
     ['sqlite synchronous OFF', { sqliteSynchronous: 'OFF' }, 'TILLBRIDGE_SQLITE_SYNCHRONOUS', '--sqlite-synchronous'],
     ['lease 5 ms', { leaseMs: '5' }, 'TILLBRIDGE_LEASE_MS', '--lease-ms'],
     ['poll 1 ms', { pollMs: '1' }, 'TILLBRIDGE_POLL_MS', '--poll-ms'],
+    ['an OTLP endpoint that is not a URL', { otlpEndpoint: 'collector:4318' }, 'TILLBRIDGE_OTLP_ENDPOINT', '--otlp-endpoint'],
   ] as const)('rejects %s, naming the environment variable and the flag', (_name, values, variable, flag) => {
     for (const [flags, env] of [
       [{}, envOf(values)],
@@ -216,5 +219,14 @@ describe('CORS origins', () => {
       'http://localhost:5173',
     ]);
     expect(() => resolveSettings({ corsOrigins: 'ops.example' }, {})).toThrow(/TILLBRIDGE_CORS_ORIGINS \/ --cors-origins/);
+  });
+});
+
+describe('OTLP endpoint', () => {
+  it('is unset by default (tracing off) and read from TILLBRIDGE_OTLP_ENDPOINT or --otlp-endpoint', () => {
+    expect(resolveSettings({}, {}).otlpEndpoint).toBeUndefined();
+    expect(resolveSettings({}, { TILLBRIDGE_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }).otlpEndpoint).toBe('http://127.0.0.1:4318');
+    expect(resolveSettings({ otlpEndpoint: 'https://otlp.example.com' }, { TILLBRIDGE_OTLP_ENDPOINT: 'http://127.0.0.1:4318' }).otlpEndpoint).toBe('https://otlp.example.com');
+    expect(() => resolveSettings({}, { TILLBRIDGE_OTLP_ENDPOINT: 'ftp://collector' })).toThrow(/TILLBRIDGE_OTLP_ENDPOINT \/ --otlp-endpoint/);
   });
 });

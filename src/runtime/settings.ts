@@ -23,6 +23,7 @@ export const Settings = z.object({
     .pipe(z.array(z.url({ protocol: /^https?$/, error: 'each CORS origin is an http(s) URL, e.g. https://ops.example.com' })))
     .default([]),
   rateLimit: z.string().trim().regex(/^(off|\d+\/\d+)$/i, { error: 'use limit/windowSeconds (e.g. 6000/60) or off' }).default('6000/60'),
+  otlpEndpoint: z.url({ protocol: /^https?$/, error: 'the OTLP endpoint is an http(s) URL, e.g. http://127.0.0.1:4318' }).optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -41,6 +42,7 @@ const environment: Record<keyof Settings, string> = {
   oauthTokenTtlSeconds: 'TILLBRIDGE_OAUTH_TOKEN_TTL_SECONDS',
   corsOrigins: 'TILLBRIDGE_CORS_ORIGINS',
   rateLimit: 'TILLBRIDGE_RATE_LIMIT',
+  otlpEndpoint: 'TILLBRIDGE_OTLP_ENDPOINT',
 };
 
 /** The environment variable behind each setting, for help texts and docs. */

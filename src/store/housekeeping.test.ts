@@ -41,6 +41,7 @@ describe.each(stores)('housekeeping on $name', (factory) => {
         message('old-pending', 'pending', 1000),
       ]).execute();
       await store.db.insertInto('message_attempts').values({ message_id: 'old-done', attempt: 1, at: 1000, outcome: 'retry_scheduled', error_code: 'x', error_message: 'x', worker: 'w' }).execute();
+      await store.db.insertInto('message_edits').values({ message_id: 'old-done', at: 1000, actor: 'ops', note: 'fixed', before: '{}', after: '{}' }).execute();
       await store.db.insertInto('idempotency_keys').values([
         { principal: 'p', key: 'old', request_hash: 'h', status_code: 201, response: '{}', created_at: 1000 },
         { principal: 'p', key: 'new', request_hash: 'h', status_code: 201, response: '{}', created_at: 5000 },
@@ -50,6 +51,7 @@ describe.each(stores)('housekeeping on $name', (factory) => {
       const left = await store.db.selectFrom('messages').select('id').orderBy('id').execute();
       expect(left.map((m) => m.id)).toEqual(['new-done', 'old-dead', 'old-pending']);
       expect(await store.db.selectFrom('message_attempts').selectAll().execute()).toEqual([]);
+      expect(await store.db.selectFrom('message_edits').selectAll().execute()).toEqual([]);
       expect((await store.db.selectFrom('idempotency_keys').select('key').execute()).map((k) => k.key)).toEqual(['new']);
     } finally {
       await store.close();

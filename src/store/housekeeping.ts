@@ -7,7 +7,7 @@ export interface PurgeResult {
 }
 
 /**
- * Deletes completed messages (with their attempt and replay history) and idempotency records
+ * Deletes completed messages (with their attempt, replay and edit history) and idempotency records
  * older than `before` (epoch ms), at most `limit` messages per call. Pending, leased and dead
  * messages are never purged.
  */
@@ -24,6 +24,7 @@ export async function purgeExpired(db: Db, before: number, limit = 5000): Promis
     if (ids.length > 0) {
       await trx.deleteFrom('message_attempts').where('message_id', 'in', ids).execute();
       await trx.deleteFrom('message_replays').where('message_id', 'in', ids).execute();
+      await trx.deleteFrom('message_edits').where('message_id', 'in', ids).execute();
       await trx.deleteFrom('messages').where('id', 'in', ids).where('status', '=', messageStatus.done).execute();
     }
     const keys = await trx.deleteFrom('idempotency_keys').where('created_at', '<', before).executeTakeFirst();

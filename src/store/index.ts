@@ -27,6 +27,20 @@ export {
   type AuditContext,
 } from './messages/dead-letters.js';
 export { messageBacklog, countMessagesByStatus } from './messages/stats.js';
+export { searchMessages, correlationIdsForQuery, getMessageRow, listCausedMessages, findOrderByCorrelationId, type MessageSearch, type MessageSearchPage } from './messages/search.js';
+export { editDeadLetterPayload, listMessageEdits, type EditRow } from './messages/edit-payload.js';
+export {
+  addMessageStats,
+  messageStatsHistogram,
+  purgeMessageStats,
+  latencyClassOf,
+  type MessageStatsRow,
+  countOrdersOnHold,
+  latencyClassBoundsMs,
+  type BucketRange,
+  type SettledCount,
+  type RetriedCount,
+} from './messages/overview.js';
 export { receiveIntoInbox, getInboxEntry, setInboxStatus, type InboxEntry } from './inbox.js';
 export {
   insertOrders,
@@ -114,3 +128,7 @@ export * from './jobs/index.js';
 export * from './ledger/index.js';
 export * from './reconciliation/index.js';
 export * from './settlement/index.js';
+export * from './slas/index.js';
+export * from './alerts/index.js';
+export { deleteConsoleSession, findConsoleSession, insertConsoleSession, purgeExpiredConsoleSessions, touchConsoleSession, type ConsoleSessionRow } from './console/sessions.js';
+export { consoleCounts } from './console/counts.js';

@@ -15,6 +15,9 @@ import { ledgerMigration } from './migrations/0011-ledger.js';
 import { reconciliationMigration } from './migrations/0012-reconciliation.js';
 import { settlementMigration } from './migrations/0013-settlement.js';
 import { journalPostingMigration } from './migrations/0014-journal-posting.js';
+import { alertsMigration } from './migrations/0015-alerts.js';
+import { consoleSessionsMigration } from './migrations/0016-console-sessions.js';
+import { consoleSearchMigration } from './migrations/0018-console-search.js';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -32,6 +35,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '0012-reconciliation': reconciliationMigration(),
     '0013-settlement': settlementMigration(),
     '0014-journal-posting': journalPostingMigration(),
+    '0015-alerts': alertsMigration(),
+    '0016-console-sessions': consoleSessionsMigration(),
+    '0018-console-search': consoleSearchMigration(dialect),
   };
 }
 

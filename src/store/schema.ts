@@ -91,6 +91,17 @@ export interface MessageReplaysTable {
   note: string | null;
 }
 
+/** An audited edit of a dead letter's payload: who, when, why, and the payload before and after (JSON). */
+export interface MessageEditsTable {
+  seq: Generated<number>;
+  message_id: string;
+  at: number;
+  actor: string;
+  note: string | null;
+  before: string;
+  after: string;
+}
+
 /** Per-connection bookkeeping: poll cursors, the latest version seen of a channel's record. */
 export interface ConnectorStateTable {
   connection_id: string;
@@ -521,7 +532,53 @@ export interface SettlementMatchesTable {
   updated_at: number;
 }
 
+/** A person signed in to the operations console; the token itself is never stored. */
+export interface ConsoleSessionsTable {
+  token_hash: string;
+  csrf_token: string;
+  principal_id: string;
+  principal_kind: string;
+  principal_name: string;
+  scopes: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
+/** An alert (SLA breach, dead-letter growth, open circuit, reconciliation drift): one open row per key. */
+export interface AlertsTable {
+  id: string;
+  /** Stable dedup key, e.g. `circuit_open:shop-main`: at most one open alert per key. */
+  key: string;
+  kind: string;
+  /** warning | critical */
+  severity: string;
+  title: string;
+  /** JSON: what the condition saw last. */
+  detail: string;
+  /** open | resolved */
+  status: string;
+  /** Evaluations that saw the condition while open. */
+  count: number;
+  /** The evaluator that last saw a condition only its process can see (a circuit); null otherwise. */
+  observer: string | null;
+  first_seen_at: number;
+  last_seen_at: number;
+  resolved_at: number | null;
+}
+
+/** Messages settled per minute (epoch ms), type, outcome (done, dead, retried) and latency class. */
+export interface MessageStatsTable {
+  minute: number;
+  type: string;
+  outcome: string;
+  latency_class: number;
+  n: number;
+}
+
 export interface Schema {
+  message_stats: MessageStatsTable;
+  console_sessions: ConsoleSessionsTable;
   orders: OrdersTable;
   order_timeline: OrderTimelineTable;
   idempotency_keys: IdempotencyKeysTable;
@@ -529,6 +586,7 @@ export interface Schema {
   messages: MessagesTable;
   message_attempts: MessageAttemptsTable;
   message_replays: MessageReplaysTable;
+  message_edits: MessageEditsTable;
   inbox: InboxTable;
   connector_state: ConnectorStateTable;
   channel_events: ChannelEventsTable;
@@ -558,4 +616,5 @@ export interface Schema {
   payouts: PayoutsTable;
   settlement_lines: SettlementLinesTable;
   settlement_matches: SettlementMatchesTable;
+  alerts: AlertsTable;
 }

@@ -23,6 +23,8 @@ export const amazonConnector = defineConnector<AmazonSettings, AmazonSecrets, Am
   capabilities: ['SettlementSource'],
   settings: AmazonSettings,
   secrets: AmazonSecrets,
+  apiVersion: () => 'finances-v0',
+  apiEndOfLife: () => null,
   create(context): ConnectionInstance<AmazonClient> {
     const { settings } = context;
     const client = createAmazonClient({

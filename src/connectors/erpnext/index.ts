@@ -86,6 +86,8 @@ export const erpnextConnector = defineConnector<ErpnextSettings, ErpnextSecrets,
   capabilities: ['OrderSink', 'CustomerSink', 'CatalogSource', 'InventorySource', 'LedgerSink', 'FulfillmentSink'],
   settings: ErpnextSettings,
   secrets: ErpnextSecrets,
+  apiVersion: () => 'v15',
+  apiEndOfLife: () => null,
   create(context): ConnectionInstance<ErpnextClient> {
     const { settings, secrets } = context;
     const options = {

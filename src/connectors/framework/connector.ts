@@ -90,6 +90,10 @@ export interface ConnectorDefinition<Settings = unknown, Secrets = unknown, Clie
   /** Secrets, after their env:/file: references are resolved. */
   secrets: z.ZodType<Secrets>;
   create(context: ConnectorContext<Settings, Secrets>): ConnectionInstance<Client>;
+  /** The vendor API version a connection speaks, from its settings (pure), e.g. Shopify `2026-04`. */
+  apiVersion?(settings: Settings): string;
+  /** When the vendor stops supporting an API version (epoch ms), or null when it publishes no end. */
+  apiEndOfLife?(version: string): number | null;
 }
 
 /** Declares a connector with its types inferred from the schemas. */

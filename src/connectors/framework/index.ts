@@ -15,6 +15,7 @@ export {
 } from './connector.js';
 export { timedCheck, errorText } from './check.js';
 export { connectorRegistry, createConnections, type Connection, type Connections, type DeclaredConnection } from './connections.js';
+export { connectionApi, type ConnectionApi } from './api-version.js';
 export { InboundEvent, type ParsedInboundEvent } from './events.js';
 export { resolveSecrets, processSecretSources, type SecretSources } from './secrets.js';
 export { hmacSha256, signaturesEqual } from './signatures.js';
@@ -38,6 +39,7 @@ export {
   type OutboundResponse,
   type VendorRules,
 } from './outbound/http-client.js';
+export { onOutboundCall, type OutboundCallEvent, type OutboundOutcome } from './outbound/call-telemetry.js';
 export { Faults, FaultsUpdate, FaultInjector, type FaultDecision } from './emulator/faults.js';
 export { startEmulator, type EmulatedError, type EmulatorOptions, type RunningEmulator } from './emulator/server.js';
 export { createWebhookSender, type DeliveryOptions, type DeliveryRecord, type OutgoingWebhook, type WebhookSender } from './emulator/webhook-sender.js';

@@ -3,6 +3,7 @@ import { defineConnector, errorText, timedCheck, type ConnectionInstance } from 
 import { createShopifyClient, type ShopifyClient } from './client.js';
 import { ShopifySecrets, ShopifySettings } from './config.js';
 import { interpretShopify } from './interpret.js';
+import { shopifyApiEndOfLife } from './api-version.js';
 import { createShopifyOrdersPoller } from './poller.js';
 import { identifyShopifyWebhook, verifyShopifyWebhook } from './webhooks.js';
 
@@ -32,6 +33,7 @@ export type { OrdersPage, OrdersPageQuery, RestOrder } from './rest.js';
 export { graphqlRateFeedback, QueryCost, restRateFeedback, throttledRetryAfterMs } from './throttle.js';
 export { interpretShopify, interpretedShopifyTopics, type ShopifyInterpretOptions } from './interpret.js';
 export { parseShopifyJson } from './json.js';
+export { shopifyApiEndOfLife } from './api-version.js';
 export { identifyShopifyWebhook, shopifyWebhookHeaders, signShopifyWebhook, verifyShopifyWebhook } from './webhooks.js';
 export { startShopifyEmulator, type RunningShopifyEmulator, type ShopifyCredentials, type ShopifyEmulatorOptions } from './emulator/server.js';
 
@@ -55,6 +57,8 @@ export const shopifyConnector = defineConnector<ShopifySettings, ShopifySecrets,
   capabilities: ['OrderSource', 'CatalogSink', 'InventorySource', 'InventorySink', 'FulfillmentSource', 'FulfillmentSink', 'PaymentSource'],
   settings: ShopifySettings,
   secrets: ShopifySecrets,
+  apiVersion: (settings) => settings.apiVersion,
+  apiEndOfLife: shopifyApiEndOfLife,
   create(context): ConnectionInstance<ShopifyClient> {
     const { connectionId, settings, secrets, clock } = context;
     const client = createShopifyClient({ connectionId, settings, secrets, clock, ...(context.fetch ? { fetch: context.fetch } : {}) });

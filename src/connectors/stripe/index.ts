@@ -64,6 +64,9 @@ export const stripeConnector = defineConnector<StripeSettings, StripeSecrets, St
   capabilities: ['PaymentSource', 'PaymentSink', 'SettlementSource'],
   settings: StripeSettings,
   secrets: StripeSecrets,
+  apiVersion: (settings) => settings.apiVersion,
+  // Stripe keeps every dated API version working; versions do not expire.
+  apiEndOfLife: () => null,
   create(context): ConnectionInstance<StripeClient> {
     const { settings, secrets } = context;
     const client = createStripeClient({

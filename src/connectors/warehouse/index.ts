@@ -73,6 +73,8 @@ export const warehouseConnector = defineConnector<WarehouseSettings, WarehouseSe
   capabilities: ['FulfillmentSink', 'FulfillmentSource', 'InventorySource'],
   settings: WarehouseSettings,
   secrets: WarehouseSecrets,
+  apiVersion: () => 'v1',
+  apiEndOfLife: () => null,
   create(context): ConnectionInstance<WarehouseClient> {
     const { settings, secrets } = context;
     const client = createWarehouseClient({

@@ -1,5 +1,5 @@
 import type { Clock, IdGenerator } from '../../model/index.js';
-import { createMessage, writeToOutbox } from '../../messaging/index.js';
+import { activeTraceparent, createMessage, writeToOutbox } from '../../messaging/index.js';
 import { createBatcher, receiveIntoInbox, type Db, type Store } from '../../store/index.js';
 import { inboundReceived } from './messages.js';
 
@@ -12,6 +12,8 @@ export interface InboundPayload {
   apiVersion?: string | undefined;
   payload: string;
   via: 'webhook' | 'poll';
+  /** The trace the payload arrived in (W3C traceparent); defaults to the active span's, when tracing. */
+  traceparent?: string | undefined;
 }
 
 /** Keeps verified inbound payloads, many per transaction. */
@@ -31,7 +33,7 @@ export function createInboundRecorder(store: Store, deps: { newId: IdGenerator; 
     (payloads) => store.db.transaction().execute((trx) => recordBatch(trx, payloads, deps.newId, deps.clock.now())),
     { maxBatch: 256, concurrency: store.dialect === 'postgres' ? 4 : 1 },
   );
-  return { record: (payload) => batcher.submit(payload), drain: () => batcher.drain() };
+  return { record: (payload) => batcher.submit({ ...payload, traceparent: payload.traceparent ?? activeTraceparent() }), drain: () => batcher.drain() };
 }
 
 async function recordBatch(db: Db, payloads: InboundPayload[], newId: IdGenerator, now: number) {
@@ -54,7 +56,7 @@ async function recordBatch(db: Db, payloads: InboundPayload[], newId: IdGenerato
       createMessage(
         inboundReceived,
         { connectionId: payload.connectionId, system: payload.system, inboxId: inbox.id, topic: payload.topic, apiVersion: payload.apiVersion, via: payload.via },
-        { source: `tillbridge/connections/${payload.connectionId}`, correlationId: newId('cor') },
+        { source: `tillbridge/connections/${payload.connectionId}`, correlationId: newId('cor'), traceparent: payload.traceparent },
         { id: messageId, now, subject: payload.topic },
       ),
     );

@@ -61,7 +61,7 @@ export function decodeCursor<T extends string | number>(cursor: string, kind: 's
 /** A page of orders, newest first, and the cursor of the next page. */
 export async function listOrders(
   db: Db,
-  filter: { source?: string | undefined; status?: string | undefined; limit: number; after?: string | undefined },
+  filter: { source?: string | undefined; status?: string | undefined; number?: string | undefined; limit: number; after?: string | undefined },
 ): Promise<{ data: Record<string, unknown>[]; nextCursor: string | null }> {
   const rows = await listOrderRows(db, { ...filter, limit: filter.limit + 1 });
   const page = rows.slice(0, filter.limit);

@@ -1,17 +1,42 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../../flows/index.js';
-import type { Connection } from '../../connectors/framework/index.js';
+import { connectionApi, type Connection } from '../../connectors/framework/index.js';
 import { listChannelEvents } from '../../store/index.js';
 import type { GatewayDeps } from '../deps.js';
 import { problem, sendProblem, type ProblemViolation } from '../problem.js';
 import { parseLimit } from './paging.js';
 
 const IdParams = z.object({ id: z.string() });
+const timestamp = z.iso.datetime({ offset: true });
+
+/** A connection as `GET /v1/connections[/{id}]` shows it: settings, outbound health and vendor API version, never secrets. */
+export const ConnectionView = z.object({
+  id: z.string(),
+  system: z.string(),
+  title: z.string(),
+  capabilities: z.array(z.string()),
+  settings: z.unknown(),
+  webhookPath: z.string().nullable(),
+  api: z.object({
+    version: z.string().nullable().meta({ description: 'The vendor API version the connection speaks, e.g. Shopify 2026-04' }),
+    endOfLifeAt: timestamp.nullable().meta({ description: 'When the vendor stops supporting that version; null when it publishes no end' }),
+    daysToEndOfLife: z.int().nullable().meta({ description: 'Whole days until then (negative once past)' }),
+  }),
+  health: z.object({
+    circuit: z.string(),
+    consecutiveFailures: z.int(),
+    rate: z.unknown().meta({ description: 'The rate governor: tokens, capacity, refill and any pause the vendor asked for' }),
+    calls: z.int(),
+    failures: z.int(),
+    lastSuccessAt: timestamp.nullable(),
+    lastFailure: z.object({ at: timestamp, code: z.string(), message: z.string() }).nullable(),
+  }),
+});
 const EventsQuery = z.object({ kind: z.string().optional(), subject: z.string().optional(), limit: z.string().optional(), cursor: z.string().optional() });
 
 /** A connection as the API shows it: never its secrets. */
-function presentConnection(connection: Connection) {
+function presentConnection(connection: Connection, now: number) {
   const health = connection.instance.health();
   return {
     id: connection.id,
@@ -19,6 +44,7 @@ function presentConnection(connection: Connection) {
     title: connection.definition.title,
     capabilities: connection.definition.capabilities,
     settings: connection.settings,
+    api: connectionApi(connection, now),
     webhookPath: connection.instance.webhooks ? `/webhooks/${connection.system}/${connection.id}` : null,
     health: {
       circuit: health.circuit.state,
@@ -38,14 +64,14 @@ export async function connectionRoutes(app: FastifyInstance, deps: GatewayDeps):
   const find = (id: string) => connections.get(id);
   const notFound = (id: string) => problem(404, 'not-found', 'Connection not found', `no connection ${id} is configured`);
 
-  app.get('/v1/connections', { config: { meta: { scope: 'admin', summary: 'List configured connections with their outbound health', tags: ['connections'] } } }, async () => ({
-    data: [...connections.values()].map(presentConnection),
+  app.get('/v1/connections', { config: { meta: { scope: 'admin', summary: 'List configured connections with their outbound health and vendor API version', tags: ['connections'], schemas: { responses: { 200: { description: 'Every configured connection', schema: z.object({ data: z.array(ConnectionView) }) } } } } } }, async () => ({
+    data: [...connections.values()].map((c) => presentConnection(c, deps.clock.now())),
   }));
 
-  app.get('/v1/connections/:id', { config: { meta: { scope: 'admin', summary: 'One connection with its outbound health', tags: ['connections'], schemas: { params: IdParams } } } }, async (request, reply) => {
+  app.get('/v1/connections/:id', { config: { meta: { scope: 'admin', summary: 'One connection with its outbound health and vendor API version', tags: ['connections'], schemas: { params: IdParams, responses: { 200: { description: 'The connection', schema: ConnectionView } } } } } }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const connection = find(id);
-    return connection ? presentConnection(connection) : sendProblem(reply, notFound(id));
+    return connection ? presentConnection(connection, deps.clock.now()) : sendProblem(reply, notFound(id));
   });
 
   app.post('/v1/connections/:id/check', { config: { meta: { scope: 'admin', summary: "Test a connection's credentials and reachability now", tags: ['connections'], schemas: { params: IdParams } } } }, async (request, reply) => {

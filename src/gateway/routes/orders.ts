@@ -78,10 +78,11 @@ export async function orderRoutes(app: FastifyInstance, deps: GatewayDeps): Prom
   });
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/v1/orders', { config: { meta: { scope: 'orders:read', summary: 'List orders, newest first, with filters and a cursor', tags: ['orders'], schemas: { query: OrderListQuery, responses: { 200: { description: 'A page of orders', schema: OrderPage } } } } } }, async (request, reply) => {
-    const { source, status, cursor } = request.query;
+    const { source, status, number, cursor } = request.query;
     const errors: ProblemViolation[] = [];
     if (source !== undefined && !sourcePattern.test(source)) errors.push({ pointer: '/query/source', detail: 'source must match ^[a-z0-9][a-z0-9_-]{0,63}$' });
     if (status !== undefined && status !== 'stuck' && !isOrderStatus(status)) errors.push({ pointer: '/query/status', detail: `unknown status ${status}` });
+    if (number !== undefined && (number.length === 0 || number.length > 100)) errors.push({ pointer: '/query/number', detail: 'number is 1 to 100 characters' });
     const limit = parseLimit(request.query.limit, errors);
     const after = cursor === undefined ? undefined : decodeCursor<string>(cursor, 'string');
     if (cursor !== undefined && after === undefined) errors.push({ pointer: '/query/cursor', detail: 'cursor is not one this API returned' });
@@ -89,7 +90,7 @@ export async function orderRoutes(app: FastifyInstance, deps: GatewayDeps): Prom
       return sendProblem(reply, problem(400, 'invalid-query', 'Invalid query', 'the query parameters are not valid', { errors }));
     }
     if (status === 'stuck') return listStuckOrders(deps.store.db, deps.clock.now(), limit);
-    return listOrders(deps.store.db, { source, status, limit, after });
+    return listOrders(deps.store.db, { source, status, number, limit, after });
   });
 }
 

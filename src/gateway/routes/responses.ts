@@ -15,7 +15,7 @@ export const PageQuery = z.object({
 });
 
 /** Filters of `GET /v1/orders` (the handler checks the same rules). */
-export const OrderListQuery = PageQuery.extend({ source: ConnectionId.optional(), status: z.enum([...orderStatuses, 'stuck']).optional() });
+export const OrderListQuery = PageQuery.extend({ source: ConnectionId.optional(), status: z.enum([...orderStatuses, 'stuck']).optional(), number: z.string().min(1).max(100).optional().meta({ description: 'The order number as the channel shows it (`1001` also finds `#1001`)' }) });
 
 const timestamp = z.iso.datetime({ offset: true });
 

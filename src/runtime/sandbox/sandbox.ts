@@ -139,7 +139,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   const traffic = options.traffic
     ? startTraffic(
-        { shopify: { baseUrl: shopify.url }, stripe: { baseUrl: stripe.url, secretKey: stripe.credentials.secretKey }, warehouse: { baseUrl: warehouse.url } },
+        { shopify: { baseUrl: shopify.url }, stripe: { baseUrl: stripe.url, secretKey: stripe.credentials.secretKey }, warehouse: { baseUrl: warehouse.url }, erpnext: { baseUrl: erpnext.url, ...erpnext.credentials } },
         { ...(typeof options.traffic === 'object' ? options.traffic : {}), ...(options.logger ? { logger: options.logger } : {}) },
       )
     : undefined;

@@ -8,7 +8,11 @@ export interface TrafficTargets {
   shopify: { baseUrl: string };
   stripe: { baseUrl: string; secretKey: string };
   warehouse: { baseUrl: string };
+  erpnext?: { baseUrl: string; apiKey: string; apiSecret: string };
 }
+
+/** The product launch the sandbox plays once: a new product sells before it exists in the ERP, which catches up later. */
+export const launchProduct = { sku: 'LAUNCH-JACKET-M', title: 'Launch jacket M', price: 8900 };
 
 /** Pace and mix of the simulated traffic. */
 export interface TrafficOptions {
@@ -20,6 +24,13 @@ export interface TrafficOptions {
   payoutEverySeconds?: number;
   /** Seconds between warehouse stock movements (default 20). */
   stockEverySeconds?: number;
+  /**
+   * Seconds after start when a new product (`launchProduct`) arrives at the warehouse and sells in the shop before the
+   * ERP has the item, so its order cannot be booked (a dead letter, then a stuck order); and seconds after that sale
+   * when the merchandiser creates the item in the ERP, so replaying the dead letter from the console books the order.
+   * Default 30 and 120; `false` plays no launch.
+   */
+  launch?: { afterSeconds: number; erpCatchUpSeconds: number } | false;
   random?: () => number;
   logger?: Logger;
 }
@@ -48,8 +59,7 @@ export function startTraffic(targets: TrafficTargets, options: TrafficOptions = 
     options.logger?.warn({ err: error }, `sandbox traffic: ${what} failed`);
   };
 
-  const placeOrder = async () => {
-    const basket = randomBasket(random);
+  const placeOrder = async (basket = randomBasket(random)) => {
     const draft = basketToShopifyOrder(basket, { number: ++number, paymentIntent: 'pending', random, now: new Date() });
     const intent = (await call(`${targets.stripe.baseUrl}/v1/payment_intents`, {
       method: 'POST',
@@ -84,6 +94,19 @@ export function startTraffic(targets: TrafficTargets, options: TrafficOptions = 
     stats.stockMoves += 1;
   };
 
+  const launch = async (erp: NonNullable<TrafficTargets['erpnext']>, erpCatchUpSeconds: number) => {
+    await call(`${targets.warehouse.baseUrl}/_sandbox/stock`, json({ sku: launchProduct.sku, onHand: 40 }));
+    await new Promise((resolve) => setTimeout(resolve, 3000).unref());
+    await placeOrder({ lines: [{ sku: launchProduct.sku, title: launchProduct.title, quantity: 1, unitPrice: launchProduct.price }], shipping: 500, taxRate: '0.08' });
+    options.logger?.warn(`sandbox traffic: ${launchProduct.sku} sold before it exists in the ERP; its order waits for the item (created in ${erpCatchUpSeconds} s), then replay its dead letter from the console`);
+    const timer = setTimeout(() => {
+      const item = { item_code: launchProduct.sku, item_name: launchProduct.title, item_group: 'Products', stock_uom: 'Nos', is_stock_item: 1 };
+      call(`${erp.baseUrl}/api/resource/Item`, { ...json(item), headers: { 'content-type': 'application/json', authorization: `token ${erp.apiKey}:${erp.apiSecret}` } }).catch(fail('launch item in the ERP'));
+    }, erpCatchUpSeconds * 1000);
+    timer.unref();
+    timers.push(timer);
+  };
+
   const payout = async () => {
     await call(`${targets.stripe.baseUrl}/_sandbox/payouts`, json({}));
     stats.payouts += 1;
@@ -94,11 +117,18 @@ export function startTraffic(targets: TrafficTargets, options: TrafficOptions = 
     timer.unref();
     timers.push(timer);
   };
-  every(60_000 / (options.ordersPerMinute ?? 30), placeOrder, 'order');
+  every(60_000 / (options.ordersPerMinute ?? 30), () => placeOrder(), 'order');
+  const plan = options.launch ?? { afterSeconds: 30, erpCatchUpSeconds: 120 };
+  if (plan && targets.erpnext) {
+    const erp = targets.erpnext;
+    const timer = setTimeout(() => void launch(erp, plan.erpCatchUpSeconds).catch(fail('product launch')), plan.afterSeconds * 1000);
+    timer.unref();
+    timers.push(timer);
+  }
   every((options.stockEverySeconds ?? 20) * 1000, moveStock, 'stock movement');
   every((options.payoutEverySeconds ?? 60) * 1000, payout, 'payout');
   return {
-    stop: () => timers.forEach(clearInterval),
+    stop: () => timers.forEach((timer) => clearTimeout(timer)),
     stats: () => ({ ...stats }),
   };
 }

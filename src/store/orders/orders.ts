@@ -47,6 +47,8 @@ export async function getOrderRow(db: Db, id: string): Promise<OrderRow | undefi
 export interface OrderListFilter {
   source?: string | undefined;
   status?: string | undefined;
+  /** The order's number as the channel shows it; `1001` also finds `#1001`. */
+  number?: string | undefined;
   after?: string | undefined;
   limit: number;
 }
@@ -56,6 +58,7 @@ export async function listOrderRows(db: Db, filter: OrderListFilter): Promise<Or
   let q = db.selectFrom('orders').selectAll();
   if (filter.source) q = q.where('source', '=', filter.source);
   if (filter.status) q = q.where('status', '=', filter.status);
+  if (filter.number) q = q.where('number', 'in', filter.number.startsWith('#') ? [filter.number] : [filter.number, `#${filter.number}`]);
   if (filter.after) q = q.where('id', '<', filter.after);
   return q.orderBy('id', 'desc').limit(filter.limit).execute();
 }

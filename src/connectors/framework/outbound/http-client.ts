@@ -1,6 +1,7 @@
 import { backoffDelay } from '../../../messaging/index.js';
 import { permanentError, transientError, TillbridgeError, type Clock } from '../../../model/index.js';
 import { createCircuitBreaker, type CircuitBreaker, type CircuitSnapshot } from './circuit-breaker.js';
+import { startOutboundCall } from './call-telemetry.js';
 import { abortableSleep, createRateGovernor, parseRetryAfter, type RateFeedback, type RateGovernor, type RateGovernorState, type RateRule } from './rate-governor.js';
 
 /** One outbound call. */
@@ -119,13 +120,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     if (request.idempotencyKey) headers['idempotency-key'] = request.idempotencyKey;
     const signals = [AbortSignal.timeout(timeoutMs), ...(request.signal ? [request.signal] : [])];
     health.calls += 1;
+    const url = urlOf(request);
+    const call = startOutboundCall(options.connectionId, request.method, url, headers);
     let response: Response;
     try {
-      response = await doFetch(urlOf(request), { method: request.method, headers, body: body ?? null, signal: AbortSignal.any(signals) });
+      response = await doFetch(url, { method: request.method, headers, body: body ?? null, signal: AbortSignal.any(signals) });
     } catch (error) {
-      if (request.signal?.aborted) throw request.signal.reason;
+      if (request.signal?.aborted) {
+        call.end('aborted');
+        throw request.signal.reason;
+      }
       breaker.failure();
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      call.end(timedOut ? 'timeout' : 'unreachable');
       throw transientError(
         timedOut ? 'outbound_timeout' : 'outbound_unreachable',
         timedOut
@@ -135,6 +142,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       );
     }
     const text = await response.text().catch(() => '');
+    call.end(response.ok ? 'ok' : throttles.has(response.status) ? 'throttled' : response.status >= 500 ? 'server_error' : 'rejected', response.status);
     const parsed = parseBody(text, response.headers.get('content-type'));
     const feedback = options.vendor.rateFeedback?.({ status: response.status, headers: response.headers, body: parsed });
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now());

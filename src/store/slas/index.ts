@@ -1,0 +1,1 @@
+export { workflowStepFacts, productPublicationFacts, settlementPostingFacts, type SlaFact, type SlaWindow } from './facts.js';
