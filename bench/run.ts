@@ -11,6 +11,7 @@ import { benchKey, startBenchHub } from './hub-process.js';
 import { formatOrderToCash, orderToCashBench, orderToCashOptionsFromEnv } from './order-to-cash.js';
 import { formatInventory, inventoryBench, inventoryOptionsFromEnv } from './inventory.js';
 import { financeBench, financeOptionsFromEnv, formatFinance } from './finance.js';
+import { consoleBench, formatConsole } from './console.js';
 import { countMessagesByStatus, createScratchDatabase, migrateToLatest, openStore, postgresProblem } from '../src/store/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -129,11 +130,19 @@ async function inventorySection() {
   process.stdout.write(`\n${formatInventory(result).join('\n')}\n`);
 }
 
+async function consoleSection() {
+  const orders = Number(process.env.BENCH_CONSOLE_ORDERS ?? 100_000);
+  process.stderr.write(`bench: sqlite console queries (${orders} orders, ${orders * 10} messages, a week of statistics)…\n`);
+  const result = await consoleBench({ orders, log: (line) => process.stderr.write(`${line}\n`) });
+  process.stdout.write(`\n${formatConsole(result).join('\n')}\n`);
+}
+
 async function main() {
-  // BENCH_ONLY=o2c runs only the order-to-cash section, BENCH_ONLY=inventory the inventory one, BENCH_ONLY=finance the finance one.
+  // BENCH_ONLY=o2c runs only the order-to-cash section, BENCH_ONLY=inventory the inventory one, BENCH_ONLY=finance the finance one, BENCH_ONLY=console the console one.
   if (process.env.BENCH_ONLY === 'o2c') return orderToCashSection();
   if (process.env.BENCH_ONLY === 'inventory') return inventorySection();
   if (process.env.BENCH_ONLY === 'finance') return financeSection();
+  if (process.env.BENCH_ONLY === 'console') return consoleSection();
   const rows: string[][] = [];
   const notes: string[] = [];
   const pgProblem = await postgresProblem();
@@ -203,6 +212,7 @@ async function main() {
   await orderToCashSection();
   await inventorySection();
   await financeSection();
+  await consoleSection();
 }
 
 async function financeSection() {

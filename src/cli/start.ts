@@ -22,6 +22,7 @@ export function registerStart(program: Command): void {
     .option('--oauth-token-ttl-seconds <seconds>', 'lifetime of OAuth access tokens (TILLBRIDGE_OAUTH_TOKEN_TTL_SECONDS)')
     .option('--rate-limit <limit/seconds>', 'default rate limit for keys and clients without one, e.g. 6000/60, or off (TILLBRIDGE_RATE_LIMIT)')
     .option('--cors-origins <list>', 'comma-separated origins allowed to call the API from a browser (TILLBRIDGE_CORS_ORIGINS)')
+    .option('--trust-proxy <off|on|list>', 'trust X-Forwarded-* headers from a TLS-terminating proxy (any with on, or these addresses/CIDRs), so console cookies are Secure (TILLBRIDGE_TRUST_PROXY)')
     .option('--otlp-endpoint <url>', 'send OpenTelemetry traces to this OTLP/HTTP collector, e.g. http://127.0.0.1:4318 (TILLBRIDGE_OTLP_ENDPOINT)')
     .option('--dev', 'development: invent a bootstrap key when none is set and print it')
     .action(async (flags: Record<string, string | boolean | undefined>) => {

@@ -15,12 +15,12 @@ describe.each(stores)('operations console sign-in and sessions on %s', (factory)
   });
 
   let deadLetters = 0;
-  async function start(clock: Clock = systemClock) {
+  async function start(clock: Clock = systemClock, trustProxy = false) {
     gateway = await startTestGateway(factory, {
       with: (store) => {
         const apiKeys = createApiKeys({ store, clock, newId, cacheMs: 0 });
         const sessions = createConsoleSessions({ store, clock, apiKeys, oauth: createOAuth({ store, clock, newId, clientCacheMs: 0 }), recheckMs: 0, idleMs: 60_000 });
-        return { console: consoleMount({ sessions, summarize: async () => ({ deadLetters }), liveEveryMs: 50 }) };
+        return { trustProxy, console: consoleMount({ sessions, summarize: async () => ({ deadLetters }), liveEveryMs: 50 }) };
       },
     });
     return gateway;
@@ -96,6 +96,15 @@ describe.each(stores)('operations console sign-in and sessions on %s', (factory)
     expect((await g.app.inject({ method: 'GET', url: '/v1/orders', cookies })).statusCode).toBe(200);
     expect((await g.app.inject({ method: 'GET', url: '/v1/dead-letters', cookies })).statusCode).toBe(403);
     expect((await g.app.inject({ method: 'GET', url: '/v1/dead-letters', cookies, headers: auth })).statusCode).toBe(200);
+  });
+
+  it.skipIf(factory.skipReason !== null)('marks the cookie Secure when the client came over TLS through a trusted proxy', async () => {
+    const g = await start(systemClock, true);
+    const { key } = await g.apiKeys.create({ name: 'ops', scopes: ['admin'] }, { name: 'test' });
+    const overTls = await g.app.inject({ method: 'POST', url: '/console/session', headers: { 'x-forwarded-proto': 'https' }, payload: { apiKey: key } });
+    expect(overTls.cookies.find((c) => c.name === sessionCookie)).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Strict' });
+    const plain = await g.app.inject({ method: 'POST', url: '/console/session', payload: { apiKey: key } });
+    expect(plain.cookies.find((c) => c.name === sessionCookie)?.secure).toBeFalsy();
   });
 
   it.skipIf(factory.skipReason !== null)('ends a session after its idle time', async () => {

@@ -53,6 +53,7 @@ export async function buildGateway(deps: GatewayDeps) {
     requestTimeout: 30_000,
     return503OnClosing: true,
     genReqId: () => deps.newId('req'),
+    trustProxy: deps.trustProxy ?? false,
   });
 
   const registry = new RouteRegistry();
@@ -129,7 +130,8 @@ export async function buildGateway(deps: GatewayDeps) {
     await v1.register(async (scope) => auditRoutes(scope, deps));
     await v1.register(async (scope) => subscriptionRoutes(scope, deps));
     await v1.register(async (scope) => connectionRoutes(scope, deps));
-    await v1.register(async (scope) => { await slaRoutes(scope, deps); await alertRoutes(scope, deps); });
+    await v1.register(async (scope) => slaRoutes(scope, deps));
+    await v1.register(async (scope) => alertRoutes(scope, deps));
     await v1.register(async (scope) => metaRoutes(scope, { ...deps, registry }));
     if (consoleMount) await v1.register(async (scope) => consoleMount.apiRoutes(scope));
   });

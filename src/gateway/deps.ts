@@ -40,6 +40,8 @@ export interface GatewayDeps {
   onReplayed?(): void;
   /** Largest accepted request body in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /** Whether X-Forwarded-* headers are trusted (Fastify trustProxy): the console's cookies are Secure when the client came over TLS. */
+  trustProxy?: boolean | string | undefined;
   /** Origins allowed to call the API from a browser (CORS); none by default. */
   corsOrigins?: string[];
   /** Per-principal rate limiting of /v1; defaults to store-backed buckets with the default policy (6000/60 s). */

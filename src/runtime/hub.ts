@@ -25,7 +25,7 @@ import { startHubTracing, traceDeliveries } from './tracing/index.js';
 import { startPollers } from './pollers.js';
 import { alertsFor } from './alerts.js';
 import { consoleFor } from './console.js';
-import type { Settings } from './settings.js';
+import { trustProxyOf, type Settings } from './settings.js';
 
 /** A running hub. */
 export interface Hub {
@@ -165,6 +165,7 @@ export async function startHub(
     newId,
     logger,
     corsOrigins: settings.corsOrigins,
+    trustProxy: trustProxyOf(settings.trustProxy),
     webhooks,
     connections,
     orderToCash,

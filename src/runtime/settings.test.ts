@@ -20,6 +20,7 @@ const knownEnvironment: Partial<Record<Key, string>> = {
   rateLimit: '120/60',
   corsOrigins: 'https://a.example,https://b.example',
   otlpEndpoint: 'http://otel-collector:4318',
+  trustProxy: 'on',
 };
 const knownFlags: Partial<Record<Key, string>> = {
   host: '::1',
@@ -35,6 +36,7 @@ const knownFlags: Partial<Record<Key, string>> = {
   rateLimit: 'off',
   corsOrigins: 'https://flag.example',
   otlpEndpoint: 'https://otlp.example.com/otlp',
+  trustProxy: '10.0.0.0/8,127.0.0.1',
 };
 
 /** A valid non-default value for every setting; numeric settings added later get default + n. */

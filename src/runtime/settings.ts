@@ -24,6 +24,7 @@ export const Settings = z.object({
     .default([]),
   rateLimit: z.string().trim().regex(/^(off|\d+\/\d+)$/i, { error: 'use limit/windowSeconds (e.g. 6000/60) or off' }).default('6000/60'),
   otlpEndpoint: z.url({ protocol: /^https?$/, error: 'the OTLP endpoint is an http(s) URL, e.g. http://127.0.0.1:4318' }).optional(),
+  trustProxy: z.string().trim().regex(/^(off|on|[0-9a-fA-F.:/]+(,\s*[0-9a-fA-F.:/]+)*)$/, { error: 'use off, on, or comma-separated proxy addresses or CIDRs, e.g. 10.0.0.0/8' }).default('off'),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -43,6 +44,7 @@ const environment: Record<keyof Settings, string> = {
   corsOrigins: 'TILLBRIDGE_CORS_ORIGINS',
   rateLimit: 'TILLBRIDGE_RATE_LIMIT',
   otlpEndpoint: 'TILLBRIDGE_OTLP_ENDPOINT',
+  trustProxy: 'TILLBRIDGE_TRUST_PROXY',
 };
 
 /** The environment variable behind each setting, for help texts and docs. */
@@ -67,4 +69,9 @@ export function resolveSettings(
     throw new Error(`invalid settings:\n${lines.join('\n')}`);
   }
   return parsed.data;
+}
+
+/** The gateway's trust in X-Forwarded-* headers: none (`off`), any proxy (`on`), or the listed addresses. */
+export function trustProxyOf(setting: string): boolean | string {
+  return setting === 'on' ? true : setting === 'off' ? false : setting;
 }

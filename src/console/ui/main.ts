@@ -17,7 +17,7 @@ interface SessionView {
 }
 
 const pages: { path: string; label: string; page: Page; counts?: string[] }[] = [
-  { path: '', label: 'Overview', page: overviewPage },
+  { path: '', label: 'Overview', page: overviewPage, counts: ['openAlerts'] },
   { path: 'orders', label: 'Orders', page: ordersPage, counts: ['stuckOrders', 'ordersOnHold'] },
   { path: 'messages', label: 'Flows & messages', page: messagesPage },
   { path: 'dead-letters', label: 'Dead letters', page: deadLettersPage, counts: ['deadLetters'] },

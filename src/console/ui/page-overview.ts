@@ -33,7 +33,7 @@ export const overviewPage: Page = {
       optionalApi<{ data: Alert[] }>('/v1/alerts?status=open'),
     ]);
     ctx.onLive((summary, previous) => {
-      if (changed(summary, previous, ['deadLetters', 'stuckOrders', 'ordersOnHold', 'openDrift'])) ctx.refresh();
+      if (changed(summary, previous, ['deadLetters', 'stuckOrders', 'ordersOnHold', 'openDrift', 'openAlerts'])) ctx.refresh();
     });
     const content = h('div', {}, h('h1', {}, 'Overview'));
     if (alerts && alerts.data.length > 0) {

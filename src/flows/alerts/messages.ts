@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineMessageType } from '../../messaging/index.js';
 
-const AlertEvent = z.object({
+/** The payload of alert.raised and alert.resolved: the alert as it stands. */
+export const AlertEvent = z.object({
   alertId: z.string(),
   key: z.string(),
   kind: z.enum(['sla_breach', 'dead_letter_growth', 'circuit_open', 'reconciliation_drift']),
@@ -13,7 +14,6 @@ const AlertEvent = z.object({
   lastSeenAt: z.string(),
   resolvedAt: z.string().nullable(),
 });
-/** The payload of alert.raised and alert.resolved. */
 export type AlertEvent = z.infer<typeof AlertEvent>;
 
 /** Published when a condition (SLA breach, dead-letter growth, open circuit, reconciliation drift) starts: once per alert. */

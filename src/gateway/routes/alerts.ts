@@ -1,24 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { listAlertViews } from '../../flows/index.js';
+import { AlertEvent, listAlertViews } from '../../flows/index.js';
 import type { GatewayDeps } from '../deps.js';
 import { ProblemSchema } from '../openapi/problem-schema.js';
 import { problem, sendProblem } from '../problem.js';
 
-/** One alert: its dedup key, kind, what it saw last and when it opened and resolved. */
-export const AlertResponse = z.object({
-  id: z.string(),
-  key: z.string(),
-  kind: z.enum(['sla_breach', 'dead_letter_growth', 'circuit_open', 'reconciliation_drift']),
-  severity: z.enum(['warning', 'critical']),
-  title: z.string(),
-  detail: z.record(z.string(), z.unknown()),
-  status: z.enum(['open', 'resolved']),
-  count: z.int(),
-  firstSeenAt: z.string(),
-  lastSeenAt: z.string(),
-  resolvedAt: z.string().nullable(),
-});
+/** One alert: its dedup key, kind, what it saw last, how often, and when it opened and resolved. */
+export const AlertResponse = AlertEvent.omit({ alertId: true }).extend({ id: z.string(), count: z.int() });
 
 /** `GET /v1/alerts?status=open|resolved|all`. */
 export const AlertList = z.object({ data: z.array(AlertResponse) });
@@ -26,7 +14,7 @@ export const AlertList = z.object({ data: z.array(AlertResponse) });
 const AlertQuery = z.object({ status: z.enum(['open', 'resolved', 'all']).default('open') });
 
 /** `GET /v1/alerts`: SLA breaches, dead-letter growth, open circuits and reconciliation drift, newest first. */
-export async function alertRoutes(app: FastifyInstance, deps: GatewayDeps & { alerts?: boolean | undefined }): Promise<void> {
+export async function alertRoutes(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
   if (!deps.alerts) return;
   app.get('/v1/alerts', { config: { meta: { scope: 'admin', summary: 'Alerts (SLA breaches, dead-letter growth, open circuits, reconciliation drift), newest first; open by default', tags: ['operations'], schemas: { query: AlertQuery, responses: { 200: { description: 'Alerts, newest first (at most 500)', schema: AlertList }, 400: { description: 'Invalid status', schema: ProblemSchema } } } } } }, async (request, reply) => {
     const query = AlertQuery.safeParse(request.query ?? {});

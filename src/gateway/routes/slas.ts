@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { Duration, slaNames, type BusinessSlas } from '../../flows/index.js';
+import { Duration, slaNames } from '../../flows/index.js';
 import type { GatewayDeps } from '../deps.js';
 import { ProblemSchema } from '../openapi/problem-schema.js';
 import { problem, sendProblem } from '../problem.js';
@@ -27,7 +27,7 @@ export const SlaView = z.object({
 export const SlaList = z.object({ data: z.array(SlaView) });
 
 /** `GET /v1/slas`: business SLAs (product publication, order acceptance, shipment confirmation, refund processing, settlement posting) with breaches. */
-export async function slaRoutes(app: FastifyInstance, deps: GatewayDeps & { slas?: BusinessSlas | undefined }): Promise<void> {
+export async function slaRoutes(app: FastifyInstance, deps: GatewayDeps): Promise<void> {
   const slas = deps.slas;
   if (!slas) return;
   app.get('/v1/slas', { config: { meta: { scope: 'admin', summary: 'Business SLAs over a window (default 24 h): completed, within target, breached, open past target, p50/p95 and the worst breaches', tags: ['operations'], schemas: { query: z.object({ window: z.string().optional() }), responses: { 200: { description: 'Each business SLA', schema: SlaList }, 400: { description: 'Invalid window', schema: ProblemSchema } } } } } }, async (request, reply) => {
