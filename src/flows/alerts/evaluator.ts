@@ -40,19 +40,8 @@ export interface AlertEvaluatorDeps {
 const localKinds: ReadonlySet<AlertKind> = new Set(['circuit_open']);
 
 function eventOf(row: AlertRow): AlertEvent {
-  const view = presentAlert(row);
-  return {
-    alertId: view.id,
-    key: view.key,
-    kind: view.kind,
-    severity: view.severity,
-    title: view.title,
-    detail: view.detail,
-    status: view.status,
-    firstSeenAt: view.firstSeenAt,
-    lastSeenAt: view.lastSeenAt,
-    resolvedAt: view.resolvedAt,
-  };
+  const { id, count: _count, ...view } = presentAlert(row);
+  return { alertId: id, ...view };
 }
 
 /** The alert evaluator: deduplicated by key, notifying through the outbox in the alert's own transaction. */
